@@ -1,0 +1,122 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef ASCHED_TIME_HPP
+#define ASCHED_TIME_HPP
+
+/// @file
+/// @brief Instants, time zones, ISO 8601 text and the daylight-saving contract: the one place where asched maps
+/// wall-clock times to instants.
+
+#include <chrono>
+#include <date/date.h>
+#include <string>
+#include <string_view>
+
+namespace asched {
+
+namespace detail {
+struct zone_data;
+}
+
+/// @brief A point in time: UTC, microsecond resolution. Every fire time is an `instant`.
+using instant = std::chrono::sys_time<std::chrono::microseconds>;
+
+/// @brief A wall-clock reading in some time zone, microsecond resolution, not yet tied to an instant.
+using local_instant = date::local_time<std::chrono::microseconds>;
+
+/**
+ * @brief An IANA time zone from the system tz database, extended past its last stored transition by the zone's
+ * POSIX rule, so that daylight-saving time keeps being observed after 2037.
+ *
+ * A cheap handle (one pointer): zones are loaded once per process and never unloaded.
+ *
+ * @par Thread safety
+ * Distinct objects: safe. Shared objects: safe (all members are const).
+ */
+class time_zone
+{
+public:
+    /// @brief The UTC zone.
+    time_zone() noexcept;
+
+    /**
+     * @brief Looks a zone up by its IANA name (`Europe/Berlin`, `UTC`).
+     * @throws std::invalid_argument naming the zone when the system tz database does not know it.
+     */
+    static time_zone locate(std::string_view name);
+
+    /// @brief The UTC zone.
+    static time_zone utc() noexcept { return {}; }
+
+    /// @brief The IANA name this zone was located by.
+    std::string_view name() const noexcept;
+
+    /// @brief The offset from UTC in effect at `t` (local = UTC + offset).
+    std::chrono::seconds offset_at(instant t) const;
+
+    /// @brief The wall-clock reading at `t`.
+    local_instant to_local(instant t) const;
+
+    /**
+     * @brief Maps a wall-clock reading to an instant by asched's daylight-saving contract.
+     *
+     * A reading that exists once maps to its instant. A reading inside a gap (clocks jump forward) maps to the
+     * instant it would have had with the offset in effect before the gap: 02:30 on a day when 02:00 jumps to
+     * 03:00 maps to 03:30 new local time. A reading that occurs twice (clocks fall back) maps to its first
+     * occurrence.
+     */
+    instant to_instant(local_instant local) const;
+
+    /// @brief Two handles are equal when they name the same zone.
+    friend bool operator==(const time_zone& a, const time_zone& b) noexcept { return a.data_ == b.data_; }
+
+    /// @brief The zone's data, for the library's own algorithms.
+    const detail::zone_data& data() const noexcept { return *data_; }
+
+private:
+    explicit time_zone(const detail::zone_data* data) noexcept : data_(data) {}
+    const detail::zone_data* data_;
+};
+
+/**
+ * @brief Parses an ISO 8601 datetime (`2026-03-08T02:30:00-05:00`, `2026-03-08T07:30Z`, `2026-03-08 02:30:00.25`,
+ * or a bare date `2026-03-08`).
+ *
+ * With an offset (`Z`, `±HH:MM`, `±HHMM`, `±HH`) the text is that exact instant. Without one it is a wall-clock
+ * time in `zone`, mapped by @ref time_zone::to_instant; a bare date is local midnight. Up to 6 fractional digits.
+ * @throws std::invalid_argument quoting the text and saying what is wrong with it.
+ */
+instant parse_datetime(std::string_view text, const time_zone& zone);
+
+/// @brief The parts of an ISO 8601 datetime, before it is resolved to an instant.
+struct parsed_datetime
+{
+    /// @brief The wall-clock reading written in the text.
+    local_instant local;
+    /// @brief Whether the text carries a UTC offset (`Z` or `±HH:MM`).
+    bool has_offset{false};
+    /// @brief The offset written in the text (local = UTC + offset); zero without one.
+    std::chrono::seconds offset{0};
+    /// @brief Whether the text is a bare date (`2026-03-08`).
+    bool date_only{false};
+};
+
+/// @brief Splits ISO 8601 text into its parts; see @ref parse_datetime for the accepted forms.
+/// @throws std::invalid_argument quoting the text and saying what is wrong with it.
+parsed_datetime parse_iso8601(std::string_view text);
+
+/// @brief Parses a bare ISO 8601 date (`2026-01-31`).
+/// @throws std::invalid_argument quoting the text and saying what is wrong with it.
+date::year_month_day parse_date(std::string_view text);
+
+/**
+ * @brief Formats `t` as ISO 8601 in `zone` with its offset: `2026-03-08T03:30:00-04:00`. Fractional seconds
+ * (`.ffffff`) appear only when the microseconds are not zero.
+ */
+std::string format_datetime(instant t, const time_zone& zone);
+
+/// @brief Formats a date as ISO 8601 (`2026-01-31`).
+std::string format_date(date::year_month_day d);
+
+}  // namespace asched
+
+#endif

@@ -1,0 +1,227 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#include <asched/time.hpp>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace asched {
+namespace {
+
+// A cursor over the text that reports errors with the whole text quoted
+class iso_reader
+{
+public:
+    explicit iso_reader(std::string_view text) : text_(text) {}
+
+    [[noreturn]] void fail(const std::string& why) const
+    {
+        throw std::invalid_argument("\"" + std::string(text_) + "\" is not an ISO 8601 datetime: " + why);
+    }
+
+    bool at_end() const { return pos_ == text_.size(); }
+    char peek() const { return at_end() ? '\0' : text_[pos_]; }
+    bool accept(char c)
+    {
+        if (peek() != c)
+            return false;
+        ++pos_;
+        return true;
+    }
+    void expect(char c, const char* what)
+    {
+        if (!accept(c))
+            fail(
+                std::string("expected ") + what +
+                (at_end() ? " at the end" : " at position " + std::to_string(pos_ + 1))
+            );
+    }
+
+    // Exactly `digits` decimal digits
+    int number(int digits, const char* what)
+    {
+        int value = 0;
+        for (int i = 0; i < digits; ++i)
+        {
+            const char c = peek();
+            if (c < '0' || c > '9')
+                fail(std::string("expected ") + std::to_string(digits) + " digits for the " + what);
+            value = value * 10 + (c - '0');
+            ++pos_;
+        }
+        return value;
+    }
+
+    void check_range(int value, int low, int high, const char* what) const
+    {
+        if (value < low || value > high)
+            fail(
+                std::string(what) + " " + std::to_string(value) + " is out of range " + std::to_string(low) + "-" +
+                std::to_string(high)
+            );
+    }
+
+private:
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+date::year_month_day read_date(iso_reader& in)
+{
+    const int y = in.number(4, "year");
+    in.expect('-', "'-' after the year");
+    const int m = in.number(2, "month");
+    in.check_range(m, 1, 12, "month");
+    in.expect('-', "'-' after the month");
+    const int d = in.number(2, "day");
+    const date::year_month_day ymd{
+        date::year{y},
+        date::month{static_cast<unsigned>(m)},
+        date::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok())
+        in.fail(
+            "day " + std::to_string(d) + " does not exist in " + std::to_string(y) + "-" + (m < 10 ? "0" : "") +
+            std::to_string(m)
+        );
+    return ymd;
+}
+
+}  // namespace
+
+parsed_datetime parse_iso8601(std::string_view text)
+{
+    using namespace std::chrono;
+    iso_reader in(text);
+    parsed_datetime out;
+    const auto ymd = read_date(in);
+    microseconds time_of_day{0};
+    if (in.at_end())
+        out.date_only = true;
+    else
+    {
+        if (!in.accept('T') && !in.accept('t') && !in.accept(' '))
+            in.fail("expected 'T' between the date and the time");
+        const int h = in.number(2, "hour");
+        in.check_range(h, 0, 23, "hour");
+        in.expect(':', "':' after the hour");
+        const int mi = in.number(2, "minute");
+        in.check_range(mi, 0, 59, "minute");
+        int s = 0;
+        std::int64_t fraction_us = 0;
+        if (in.accept(':'))
+        {
+            s = in.number(2, "second");
+            in.check_range(s, 0, 59, "second");
+            if (in.accept('.') || in.accept(','))
+            {
+                int digits = 0;
+                while (in.peek() >= '0' && in.peek() <= '9')
+                {
+                    if (++digits > 6)
+                        in.fail("more than 6 fractional digits (asched keeps microseconds)");
+                    fraction_us = fraction_us * 10 + in.number(1, "fraction");
+                }
+                if (digits == 0)
+                    in.fail("expected digits after the decimal point");
+                for (int i = digits; i < 6; ++i)
+                    fraction_us *= 10;
+            }
+        }
+        time_of_day = hours{h} + minutes{mi} + seconds{s} + microseconds{fraction_us};
+        if (in.accept('Z') || in.accept('z'))
+            out.has_offset = true;
+        else if (const char sign = in.peek(); sign == '+' || sign == '-')
+        {
+            in.accept(sign);
+            const int oh = in.number(2, "offset hours");
+            in.check_range(oh, 0, 23, "offset hours");
+            int om = 0;
+            if (!in.at_end())
+            {
+                in.accept(':');
+                om = in.number(2, "offset minutes");
+                in.check_range(om, 0, 59, "offset minutes");
+            }
+            out.has_offset = true;
+            out.offset = (sign == '-' ? -1 : 1) * (hours{oh} + minutes{om});
+        }
+        if (!in.at_end())
+            in.fail("unexpected text after the time");
+    }
+    out.local = local_instant{date::local_days{ymd}.time_since_epoch() + time_of_day};
+    return out;
+}
+
+instant parse_datetime(std::string_view text, const time_zone& zone)
+{
+    const auto parsed = parse_iso8601(text);
+    if (parsed.has_offset)
+        return instant{parsed.local.time_since_epoch() - parsed.offset};
+    return zone.to_instant(parsed.local);
+}
+
+date::year_month_day parse_date(std::string_view text)
+{
+    iso_reader in(text);
+    const auto ymd = read_date(in);
+    if (!in.at_end())
+        in.fail("expected a bare date (YYYY-MM-DD)");
+    return ymd;
+}
+
+std::string format_date(date::year_month_day d)
+{
+    char buffer[32];
+    std::snprintf(
+        buffer,
+        sizeof buffer,
+        "%04d-%02u-%02u",
+        static_cast<int>(d.year()),
+        static_cast<unsigned>(d.month()),
+        static_cast<unsigned>(d.day())
+    );
+    return buffer;
+}
+
+std::string format_datetime(instant t, const time_zone& zone)
+{
+    using namespace std::chrono;
+    const seconds offset = zone.offset_at(t);
+    const auto local = t.time_since_epoch() + offset;
+    const auto day = floor<days>(local);
+    const date::year_month_day ymd{date::sys_days{day}};
+    const auto since_midnight = local - day;
+    const auto h = duration_cast<hours>(since_midnight).count();
+    const auto mi = duration_cast<minutes>(since_midnight).count() % 60;
+    const auto s = duration_cast<seconds>(since_midnight).count() % 60;
+    const auto us = since_midnight.count() % 1000000;
+    const auto off_abs = offset.count() < 0 ? -offset.count() : offset.count();
+    char buffer[64];
+    int n = std::snprintf(
+        buffer,
+        sizeof buffer,
+        "%sT%02lld:%02lld:%02lld",
+        format_date(ymd).c_str(),
+        static_cast<long long>(h),
+        static_cast<long long>(mi),
+        static_cast<long long>(s)
+    );
+    if (us != 0)
+        n += std::snprintf(
+            buffer + n,
+            sizeof buffer - static_cast<std::size_t>(n),
+            ".%06lld",
+            static_cast<long long>(us)
+        );
+    std::snprintf(
+        buffer + n,
+        sizeof buffer - static_cast<std::size_t>(n),
+        "%c%02lld:%02lld",
+        offset.count() < 0 ? '-' : '+',
+        static_cast<long long>(off_abs / 3600),
+        static_cast<long long>(off_abs / 60 % 60)
+    );
+    return buffer;
+}
+
+}  // namespace asched

@@ -1,0 +1,165 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#include <asched/errors.hpp>
+#include <asched/trigger.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <random>
+
+#include "json_reader.hpp"
+#include "trigger_kinds.hpp"
+
+namespace asched {
+
+std::optional<instant> trigger::next_fire_time(std::optional<instant> previous, instant now) const
+{
+    return impl_->next_fire_time(previous, now);
+}
+
+std::string trigger::describe() const { return impl_->describe(); }
+
+std::string_view trigger::kind() const noexcept { return impl_->kind(); }
+
+time_zone trigger::zone() const noexcept { return impl_->zone(); }
+
+boost::json::object trigger::to_json() const { return impl_->to_json(); }
+
+bool operator==(const trigger& a, const trigger& b) noexcept
+{
+    // The JSON form holds every setting, so it defines equality without a comparison per kind
+    try
+    {
+        return a.impl_ == b.impl_ || (a.kind() == b.kind() && a.to_json() == b.to_json());
+    }
+    catch (...)
+    {
+        return false;  // out of memory while comparing: not provably equal
+    }
+}
+
+trigger trigger::from_json(const boost::json::value& json, const time_zone& default_zone)
+{
+    using namespace detail;
+    if (!json.is_object())
+        throw invalid_trigger("trigger", "expected a JSON object, got " + describe_json_value(json));
+    const auto& object = json.get_object();
+    const auto* type = object.if_contains("type");
+    if (!type)
+        throw invalid_trigger(
+            "trigger key 'type'",
+            "missing; expected one of \"date\", \"interval\", \"cron\", \"calendarinterval\", "
+            "\"and\", \"or\""
+        );
+    if (!type->is_string())
+        throw invalid_trigger("trigger key 'type'", "expected a string, got " + describe_json_value(*type));
+    const std::string_view name = type->get_string();
+    if (name == "date")
+        return trigger{decode_date_trigger(object, default_zone)};
+    if (name == "interval")
+        return trigger{decode_interval_trigger(object, default_zone)};
+    if (name == "cron")
+        return trigger{decode_cron_trigger(object, default_zone)};
+    if (name == "calendarinterval")
+        return trigger{decode_calendar_interval_trigger(object, default_zone)};
+    if (name == "and")
+        return trigger{decode_and_trigger(object, default_zone)};
+    if (name == "or")
+        return trigger{decode_or_trigger(object, default_zone)};
+    throw invalid_trigger(
+        "trigger key 'type'",
+        "unknown trigger type \"" + std::string(name) +
+            "\"; expected one of \"date\", \"interval\", \"cron\", "
+            "\"calendarinterval\", \"and\", \"or\""
+    );
+}
+
+trigger trigger::parse(std::string_view text, const time_zone& default_zone)
+{
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && text[first] == '{')
+    {
+        boost::system::error_code ec;
+        const auto json = boost::json::parse(text, ec);
+        if (ec)
+            throw invalid_trigger("trigger", "invalid JSON: " + ec.message());
+        return from_json(json, default_zone);
+    }
+    trigger_options options;
+    options.timezone = default_zone;
+    return trigger{detail::make_crontab_trigger(text, options)};
+}
+
+namespace detail {
+
+void validate_options(std::string_view kind, const trigger_options& options)
+{
+    const std::string prefix = std::string(kind) + " key ";
+    if (options.jitter.count() < 0)
+        throw invalid_trigger(prefix + "'jitter'", "must not be negative");
+    if (options.start_date && options.end_date && *options.end_date < *options.start_date)
+        throw invalid_trigger(
+            prefix + "'end_date'",
+            "end_date " + format_datetime(*options.end_date, options.timezone) + " is before start_date " +
+                format_datetime(*options.start_date, options.timezone)
+        );
+}
+
+instant search_start(const trigger_options& options, std::optional<instant> previous, instant now)
+{
+    instant start = previous ? *previous + std::chrono::microseconds{1} : now;
+    if (options.start_date && start < *options.start_date)
+        start = *options.start_date;
+    return start;
+}
+
+std::optional<instant> bound_and_jitter(const trigger_options& options, std::optional<instant> fire_time)
+{
+    if (!fire_time || (options.end_date && *fire_time > *options.end_date))
+        return std::nullopt;
+    if (options.jitter.count() > 0)
+    {
+        thread_local std::mt19937_64 engine{std::random_device{}()};
+        std::uniform_int_distribution<std::int64_t> delay(0, options.jitter.count());
+        *fire_time += std::chrono::microseconds{delay(engine)};
+        if (options.end_date && *fire_time > *options.end_date)
+            *fire_time = *options.end_date;
+    }
+    return fire_time;
+}
+
+boost::json::value seconds_to_json(std::chrono::microseconds d)
+{
+    if (d.count() % 1000000 == 0)
+        return d.count() / 1000000;
+    return static_cast<double>(d.count()) / 1e6;
+}
+
+void options_to_json(const trigger_options& options, boost::json::object& json)
+{
+    if (options.start_date)
+        json["start_date"] = format_datetime(*options.start_date, options.timezone);
+    if (options.end_date)
+        json["end_date"] = format_datetime(*options.end_date, options.timezone);
+    json["timezone"] = options.timezone.name();
+    if (options.jitter.count() != 0)
+        json["jitter"] = seconds_to_json(options.jitter);
+}
+
+std::string describe_options(const trigger_options& options)
+{
+    std::string text;
+    if (options.start_date)
+        text += ", start_date='" + format_datetime(*options.start_date, options.timezone) + "'";
+    if (options.end_date)
+        text += ", end_date='" + format_datetime(*options.end_date, options.timezone) + "'";
+    if (options.jitter.count() != 0)
+    {
+        const auto j = seconds_to_json(options.jitter);
+        text += ", jitter=" + (j.is_int64() ? std::to_string(j.get_int64()) : std::to_string(j.get_double())) + "s";
+    }
+    return text;
+}
+
+}  // namespace detail
+}  // namespace asched

@@ -1,0 +1,48 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef ASCHED_LIB_TRIGGER_IMPL_HPP
+#define ASCHED_LIB_TRIGGER_IMPL_HPP
+
+#include <asched/time.hpp>
+#include <asched/triggers/trigger_options.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace asched::detail {
+
+/// What every trigger kind implements. Implementations are immutable once built.
+class trigger_impl
+{
+public:
+    virtual ~trigger_impl() = default;
+    virtual std::optional<instant> next_fire_time(std::optional<instant> previous, instant now) const = 0;
+    virtual std::string describe() const = 0;
+    virtual std::string_view kind() const noexcept = 0;
+    virtual time_zone zone() const noexcept = 0;
+    virtual boost::json::object to_json() const = 0;
+};
+
+/// Checks the options shared by interval and cron triggers; throws invalid_trigger naming `kind`'s key.
+void validate_options(std::string_view kind, const trigger_options& options);
+
+/// The instant the search starts from (inclusive): just after `previous`, else `now`; never before `start_date`.
+instant search_start(const trigger_options& options, std::optional<instant> previous, instant now);
+
+/// Drops a fire time past `end_date`; adds the jitter, never past `end_date`.
+std::optional<instant> bound_and_jitter(const trigger_options& options, std::optional<instant> fire_time);
+
+/// Writes `start_date`, `end_date`, `timezone` and `jitter` into a trigger's JSON form.
+void options_to_json(const trigger_options& options, boost::json::object& json);
+
+/// Seconds as a JSON number: an integer when whole, else a fraction.
+boost::json::value seconds_to_json(std::chrono::microseconds d);
+
+/// ", start_date='…', end_date='…', jitter='…'": the options part of describe(), empty when all are defaults.
+std::string describe_options(const trigger_options& options);
+
+}  // namespace asched::detail
+
+#endif

@@ -1,0 +1,55 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#ifndef ASCHED_LIB_ZONE_DATA_HPP
+#define ASCHED_LIB_ZONE_DATA_HPP
+
+#include <asched/time.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <date/tz.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace asched::detail {
+
+/// A stretch of time with one UTC offset: [begin, end) in seconds since the epoch (UTC).
+struct zone_period
+{
+    std::int64_t begin;
+    std::int64_t end;
+    std::int32_t offset;  // local = UTC + offset, seconds
+};
+
+/// Everything asched knows of one zone. Loaded once, never freed.
+///
+/// The date library stops a zone's transitions at the last one its TZif file lists (2037 for most zones) and
+/// ignores the file's POSIX footer, so on its own it would end daylight-saving time in 2037. We read the footer
+/// and continue the zone with it; and we flatten the periods of the years that matter into a sorted table,
+/// because a binary search over plain integers is several times cheaper than date::time_zone::get_info.
+struct zone_data
+{
+    std::string name;
+    const date::time_zone* tz = nullptr;            // null for the built-in UTC
+    std::shared_ptr<const struct posix_rule> tail;  // defined where it is used, in time_zone.cpp
+    std::int64_t tail_begin = INT64_MAX;            // where `tail` takes over from `tz`
+    std::vector<std::int64_t> begins;               // periods[i].begin, for the search
+    std::vector<zone_period> periods;               // contiguous, sorted
+
+    /// The period containing `t` (seconds since the epoch, UTC).
+    zone_period period_at(std::int64_t t) const
+    {
+        if (!begins.empty() && t >= begins.front() && t < periods.back().end)
+        {
+            const auto it = std::upper_bound(begins.begin(), begins.end(), t);
+            return periods[static_cast<std::size_t>(it - begins.begin() - 1)];
+        }
+        return period_outside_table(t);
+    }
+
+    zone_period period_outside_table(std::int64_t t) const;
+};
+
+}  // namespace asched::detail
+
+#endif
