@@ -34,7 +34,7 @@ constexpr std::int64_t seconds_per_day = 86400;
 
 // The table covers these years; outside them we ask the date library (or the POSIX rule) directly.
 constexpr int table_first_year = 1900;
-constexpr int table_last_year = 2400;
+constexpr int table_last_year = 2500;  // at least 400 years past the last listed transition
 
 std::int64_t seconds_since_epoch(date::year_month_day d)
 {
@@ -120,6 +120,8 @@ std::unique_ptr<zone_data> load_zone(std::string_view name)
     }
     for (const auto& p : z->periods)
         z->begins.push_back(p.begin);
+    if (z->tail && !z->periods.empty() && z->tail_begin <= z->periods.back().end - zone_data::gregorian_cycle)
+        z->repeats_from = z->periods.back().end;
     return z;
 }
 

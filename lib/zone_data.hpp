@@ -39,13 +39,29 @@ struct zone_data
     /// The period containing `t` (seconds since the epoch, UTC).
     zone_period period_at(std::int64_t t) const
     {
-        if (!begins.empty() && t >= begins.front() && t < periods.back().end)
+        if (!begins.empty() && t >= begins.front())
         {
-            const auto it = std::upper_bound(begins.begin(), begins.end(), t);
-            return periods[static_cast<std::size_t>(it - begins.begin() - 1)];
+            if (t < periods.back().end)
+            {
+                const auto it = std::upper_bound(begins.begin(), begins.end(), t);
+                return periods[static_cast<std::size_t>(it - begins.begin() - 1)];
+            }
+            if (t >= repeats_from)
+            {
+                // A POSIX rule names days of the calendar, and the Gregorian calendar repeats every 400 years:
+                // answer from the same instant of the table's last 400 years, however far ahead `t` is
+                const std::int64_t cycles = (t - repeats_from) / gregorian_cycle + 1;
+                zone_period p = period_at(t - cycles * gregorian_cycle);
+                p.begin += cycles * gregorian_cycle;
+                p.end += cycles * gregorian_cycle;
+                return p;
+            }
         }
         return period_outside_table(t);
     }
+
+    static constexpr std::int64_t gregorian_cycle = 146097LL * 86400;  // 400 years, in seconds
+    std::int64_t repeats_from = INT64_MAX;  // the table's end, when only the POSIX rule is in force for 400 years
 
     zone_period period_outside_table(std::int64_t t) const;
 };
