@@ -22,6 +22,8 @@ RELEASE_DIR="$ROOT/build/release"
 SANITIZE_DIR="$ROOT/build/sanitize"
 DOCS_DIR="$ROOT/build/docs"
 JOBS=$(nproc 2>/dev/null || echo 2)
+# ccache keys on paths relative to the clone, so a fresh clone (as in CI) reuses what an earlier one compiled
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
 
 say() { printf '==> %s\n' "$*"; }
 die() {
@@ -86,8 +88,11 @@ run_ctest() {
     ctest --test-dir "$1" --output-on-failure --no-tests=error -j "$JOBS"
 }
 
+# Everything on, whatever an earlier configure of the same directory chose
+ALL_TARGETS=(-DASCHED_BUILD_TESTS=ON -DASCHED_BUILD_EXAMPLES=ON -DASCHED_BUILD_TOOLS=ON -DASCHED_WERROR=ON)
+
 configure_release() {
-    configure "$RELEASE_DIR" -DCMAKE_BUILD_TYPE=Release -DASCHED_WERROR=ON -DASCHED_SANITIZE=OFF
+    configure "$RELEASE_DIR" -DCMAKE_BUILD_TYPE=Release "${ALL_TARGETS[@]}" -DASCHED_SANITIZE=OFF
 }
 
 # The main example: what `./setup.sh demo` shows. Replace its body when the project has a better one.
@@ -111,8 +116,8 @@ check_release() {
 
 check_sanitize() {
     # -O1: the sanitized tests run several times faster than at -O0, and still report exact lines
-    configure "$SANITIZE_DIR" -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-g -O1' \
-        -DASCHED_SANITIZE=ON -DASCHED_WERROR=ON
+    configure "$SANITIZE_DIR" -DCMAKE_BUILD_TYPE=Debug '-DCMAKE_CXX_FLAGS_DEBUG=-g -O1' "${ALL_TARGETS[@]}" \
+        -DASCHED_SANITIZE=ON
     build "$SANITIZE_DIR"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest "$SANITIZE_DIR"
