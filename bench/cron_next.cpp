@@ -12,14 +12,15 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <date/tz.h>
+#include <string_view>
 #include <vector>
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
 constexpr int answers = 1'000'000;
-constexpr int runs = 5;
 
 double median(std::vector<double> v)
 {
@@ -27,19 +28,30 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
-// ns per next fire time over the mix; `checksum` keeps the optimiser honest
-double time_cron_mix(const std::vector<asched::trigger>& mix, asched::instant start, std::int64_t& checksum)
+// ns per next fire time over the mix; `per_trigger_ns` gets each expression's share, `checksum` keeps the
+// optimiser honest
+double time_cron_mix(
+    const std::vector<asched::trigger>& mix,
+    asched::instant start,
+    std::vector<double>& per_trigger_ns,
+    std::int64_t& checksum
+)
 {
     const int per_trigger = answers / static_cast<int>(mix.size());
+    per_trigger_ns.clear();
     const auto t0 = clock_type::now();
     for (const auto& trigger : mix)
     {
+        const auto t1 = clock_type::now();
         std::optional<asched::instant> previous;
         for (int i = 0; i < per_trigger; ++i)
         {
             previous = trigger.next_fire_time(previous, previous ? *previous : start);
             checksum += previous ? previous->time_since_epoch().count() : 1;
         }
+        per_trigger_ns.push_back(
+            std::chrono::duration<double, std::nano>(clock_type::now() - t1).count() / per_trigger
+        );
     }
     const auto elapsed = std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
     return elapsed / (per_trigger * static_cast<double>(mix.size()));
@@ -62,8 +74,10 @@ double time_tz_floor(std::int64_t& checksum)
 
 }  // namespace
 
-int main()
+int main(int argc, char** argv)
 {
+    // `--runs N` (default 5): fewer for callgrind
+    const int runs = argc == 3 && std::string_view(argv[1]) == "--runs" ? std::atoi(argv[2]) : 5;
     const auto berlin = asched::time_zone::locate("Europe/Berlin");
     const asched::trigger_options in_berlin{.timezone = berlin};
     const std::vector<asched::trigger> mix = {
@@ -77,14 +91,24 @@ int main()
     const asched::instant start = asched::parse_datetime("2026-01-01T00:00:00Z", berlin);
 
     std::int64_t checksum = 0;
-    time_cron_mix(mix, start, checksum);  // warm up: zone tables, caches
+    std::vector<double> per_trigger_ns;
+    time_cron_mix(mix, start, per_trigger_ns, checksum);  // warm up: zone tables, caches
     time_tz_floor(checksum);
     std::vector<double> cron, floor;
     for (int run = 0; run < runs; ++run)
     {
         floor.push_back(time_tz_floor(checksum));
-        cron.push_back(time_cron_mix(mix, start, checksum));
-        std::fprintf(stderr, "run %d: tz_floor %.1f ns, cron_next %.1f ns\n", run + 1, floor.back(), cron.back());
+        cron.push_back(time_cron_mix(mix, start, per_trigger_ns, checksum));
+        std::fprintf(
+            stderr,
+            "run %d: tz_floor %.1f ns, cron_next %.1f ns (per expression:",
+            run + 1,
+            floor.back(),
+            cron.back()
+        );
+        for (const double ns : per_trigger_ns)
+            std::fprintf(stderr, " %.0f", ns);
+        std::fprintf(stderr, ")\n");
     }
     const double cron_ns = median(cron), floor_ns = median(floor);
     std::printf("checksum: %lld\n", static_cast<long long>(checksum % 1000));

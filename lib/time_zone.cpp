@@ -120,6 +120,19 @@ std::unique_ptr<zone_data> load_zone(std::string_view name)
     }
     for (const auto& p : z->periods)
         z->begins.push_back(p.begin);
+    if (!z->periods.empty())
+    {
+        // Index the table by fixed-size buckets so a lookup costs a shift and a step, not a binary search
+        const std::int64_t first = z->begins.front();
+        const std::int64_t last = std::min(z->periods.back().end, stop);
+        std::uint32_t i = 0;
+        for (std::int64_t b = first; b < last; b += std::int64_t{1} << zone_data::bucket_shift)
+        {
+            while (z->periods[i].end <= b)
+                ++i;
+            z->bucket_first.push_back(i);
+        }
+    }
     if (z->tail && !z->periods.empty() && z->tail_begin <= z->periods.back().end - zone_data::gregorian_cycle)
         z->repeats_from = z->periods.back().end;
     return z;
