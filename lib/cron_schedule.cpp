@@ -274,7 +274,7 @@ int cron_schedule::next_year(int year) const
     return 0;
 }
 
-std::uint32_t cron_schedule::day_mask(std::int64_t first_day, int days_in_month) const
+inline std::uint32_t cron_schedule::day_mask(std::int64_t first_day, int days_in_month) const
 {
     const int weekday_of_first = civil::iso_weekday(first_day);
     std::uint32_t by_day = days_;
@@ -297,7 +297,7 @@ std::uint32_t cron_schedule::day_mask(std::int64_t first_day, int days_in_month)
     return mask;
 }
 
-int cron_schedule::first_time_of_day(int second_of_day) const
+inline int cron_schedule::first_time_of_day(int second_of_day) const
 {
     int h = second_of_day / 3600, m = second_of_day / 60 % 60, s = second_of_day % 60;
     for (;;)

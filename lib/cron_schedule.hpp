@@ -57,9 +57,9 @@ public:
 
 private:
     // Days of the month starting on day number `first_day` that match day, week and day_of_week: bit d for day d
-    std::uint32_t day_mask(std::int64_t first_day, int days_in_month) const;
+    [[gnu::always_inline]] inline std::uint32_t day_mask(std::int64_t first_day, int days_in_month) const;
     // The first matching second of the day at or after `second_of_day`, or -1
-    int first_time_of_day(int second_of_day) const;
+    [[gnu::always_inline]] inline int first_time_of_day(int second_of_day) const;
     bool year_matches(int year) const;
     int next_year(int year) const;  // first matching year >= year, or 0
 

@@ -3,7 +3,8 @@
 #define ASCHED_TRIGGERS_CALENDAR_INTERVAL_TRIGGER_HPP
 
 /// @file
-/// @brief @ref asched::calendar_interval_trigger: fires at a time of day on dates a calendar stride apart.
+/// @brief @ref asched::calendar_interval_trigger "calendar_interval_trigger": fires at a time of day on dates a
+/// calendar stride apart.
 
 #include <asched/trigger.hpp>
 

@@ -3,7 +3,8 @@
 #define ASCHED_TRIGGERS_COMBINING_TRIGGERS_HPP
 
 /// @file
-/// @brief @ref asched::and_trigger and @ref asched::or_trigger: triggers made of other triggers.
+/// @brief @ref asched::and_trigger "and_trigger" and @ref asched::or_trigger "or_trigger": triggers made of other
+/// triggers.
 
 #include <asched/trigger.hpp>
 
@@ -17,8 +18,8 @@ namespace asched {
  * @brief Fires when all its children fire within `threshold` of each other (APScheduler 4's algorithm, made
  * stateless), at the earliest of their times. Finished as soon as any child is.
  * @code
- * // Weekdays at 09:00 that are also the first Monday-to-Friday run after every 2nd day since the start
- * asched::and_trigger both{{cron, every_2_days}};
+ * // 09:00 on the first of the month, when that is a weekday
+ * asched::and_trigger both{{weekdays_at_9, first_of_month_at_9}};
  * @endcode
  */
 class and_trigger : public trigger
@@ -26,6 +27,7 @@ class and_trigger : public trigger
 public:
     /**
      * @brief Combines at least 2 triggers.
+     * @param triggers the triggers that must agree; at least 2.
      * @param threshold how far apart (inclusive) the children's times may be and still count as one, >= 0.
      * @param max_iterations rounds to search before giving up with @ref trigger_search_exhausted, > 0.
      * @throws invalid_trigger for fewer than 2 children, a negative threshold or zero iterations.

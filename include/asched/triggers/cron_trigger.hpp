@@ -3,7 +3,7 @@
 #define ASCHED_TRIGGERS_CRON_TRIGGER_HPP
 
 /// @file
-/// @brief @ref asched::cron_trigger: fires at wall-clock times matching cron fields.
+/// @brief @ref asched::cron_trigger "cron_trigger": fires at wall-clock times matching cron fields.
 
 #include <asched/trigger.hpp>
 #include <asched/triggers/trigger_options.hpp>

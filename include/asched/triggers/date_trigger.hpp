@@ -3,7 +3,7 @@
 #define ASCHED_TRIGGERS_DATE_TRIGGER_HPP
 
 /// @file
-/// @brief @ref asched::date_trigger: fires once.
+/// @brief @ref asched::date_trigger "date_trigger": fires once.
 
 #include <asched/trigger.hpp>
 

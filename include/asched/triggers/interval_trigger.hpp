@@ -3,7 +3,7 @@
 #define ASCHED_TRIGGERS_INTERVAL_TRIGGER_HPP
 
 /// @file
-/// @brief @ref asched::interval_trigger: fires every fixed stretch of elapsed time.
+/// @brief @ref asched::interval_trigger "interval_trigger": fires every fixed stretch of elapsed time.
 
 #include <asched/trigger.hpp>
 #include <asched/triggers/trigger_options.hpp>
