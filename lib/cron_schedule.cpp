@@ -241,12 +241,25 @@ cron_schedule::cron_schedule(const std::array<std::string, field_count>& fields,
         for (int d = 1; d <= 31; ++d)
             if (weekdays & (1u << ((first + d - 1) % 7)))
                 weekday_days_[static_cast<std::size_t>(first)] |= 1u << d;
-    first_minute_ = std::countr_zero(minutes_);
-    first_second_ = std::countr_zero(seconds_);
     // Under the crontab rule, a day field written as '*...' makes the weekday alone decide, and vice versa
     if (rule_ == day_rule::either_may_match &&
         (trim_lower(fields[field_day]).starts_with('*') || trim_lower(fields[field_day_of_week]).starts_with('*')))
         rule_ = day_rule::both_must_match;
+    // Drop the months in which no day can ever match (day 30 in February): an expression left with none never
+    // fires, and the search learns it without walking 400 years of Februaries
+    if (rule_ == day_rule::both_must_match)
+        for (int m = 1; m <= 12; ++m)
+        {
+            const int longest = civil::days_in_month(2000, m);  // 2000 is a leap year: February's longest
+            const bool possible = (days_ & ((2u << longest) - 2)) != 0 || last_day_ ||
+                                  std::any_of(positions_.begin(), positions_.end(), [&](const weekday_position& p) {
+                                      return p.nth < 5 || longest >= 29;
+                                  });
+            if (!possible)
+                months_ = static_cast<std::uint16_t>(months_ & ~(1u << m));
+        }
+    first_minute_ = std::countr_zero(minutes_);
+    first_second_ = std::countr_zero(seconds_);
 }
 
 bool cron_schedule::year_matches(int year) const
@@ -326,6 +339,8 @@ inline int cron_schedule::first_time_of_day(int second_of_day) const
 
 std::optional<std::int64_t> cron_schedule::first_match(std::int64_t local) const
 {
+    if (months_ == 0)
+        return std::nullopt;
     std::int64_t day_number = civil::floor_div(local, civil::seconds_per_day);
     int second_of_day = static_cast<int>(local - day_number * civil::seconds_per_day);
     auto [year, month, day] = civil::civil_from_days(day_number);
