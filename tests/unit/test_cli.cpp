@@ -168,6 +168,17 @@ BOOST_AUTO_TEST_CASE(from_with_and_without_offset)
     BOOST_TEST(bare.lines() == (strings{"2026-07-01T00:00:00-04:00"}), boost::test_tools::per_element());
 }
 
+// A local --from in a DST gap maps by the spec's rule: 02:30 on 2026-03-08 in New York is 03:30 EDT.
+BOOST_AUTO_TEST_CASE(local_from_in_gap)
+{
+    const auto r = run_next({"0 * * * *", "--tz", "America/New_York", "--from", "2026-03-08T02:30:00", "--count", "2"});
+    check_ok(r);
+    BOOST_TEST(
+        r.lines() == (strings{"2026-03-08T04:00:00-04:00", "2026-03-08T05:00:00-04:00"}),
+        boost::test_tools::per_element()
+    );
+}
+
 // Without --from the first 'now' is the current time.
 BOOST_AUTO_TEST_CASE(from_defaults_to_now)
 {
@@ -279,6 +290,8 @@ BOOST_AUTO_TEST_CASE(rejected_input)
     check_rejected(run_next({"0 9 * * *", "--frobnicate"}), "--frobnicate");
     check_rejected(run_next({"0 9 * * *", "--count", "many"}), "many");
     check_rejected(run_next({"0 9 * * *", "--from"}), "--from");
+    check_rejected(run_next({"{"}), "");  // not JSON and not a crontab
+    check_rejected(run_next({R"({"type":"weekly"})"}), "weekly");
     check_rejected(run_next({}), "");
 }
 

@@ -491,6 +491,14 @@ BOOST_AUTO_TEST_CASE(leap_days)
     BOOST_TEST(first(t, at("2096-02-29T00:00:00Z")) == "2096-02-29T00:00:00Z");
 }
 
+// The last representable cron year: fires at 9999-12-31T23:59:59, then is finished.
+BOOST_AUTO_TEST_CASE(year_9999)
+{
+    const cron_trigger t{{.year = "9999", .month = "12", .day = "31", .hour = "23", .minute = "59", .second = "59"}};
+    BOOST_TEST(fires(t, new_year, 3) == (strings{"9999-12-31T23:59:59Z"}), boost::test_tools::per_element());
+    BOOST_TEST(!crontab("0 0 * * *").next_fire_time(at("9999-12-31T00:00:00Z"), at("9999-12-31T00:00:00Z")));
+}
+
 // Carrying across a year end.
 BOOST_AUTO_TEST_CASE(year_boundaries)
 {

@@ -202,6 +202,22 @@ BOOST_AUTO_TEST_CASE(offsets_in_output)
     BOOST_TEST(format_datetime(at("2026-07-15T01:30:00Z"), lord_howe) == "2026-07-15T12:00:00+10:30");
 }
 
+// Offsets far from zero and with 45 minutes are written exactly.
+BOOST_AUTO_TEST_CASE(unusual_offsets)
+{
+    BOOST_TEST(
+        format_datetime(at("2026-01-14T22:00:00Z"), time_zone::locate("Pacific/Kiritimati")) ==
+        "2026-01-15T12:00:00+14:00"
+    );
+    BOOST_TEST(
+        format_datetime(at("2026-01-15T06:15:00Z"), time_zone::locate("Asia/Kathmandu")) == "2026-01-15T12:00:00+05:45"
+    );
+    BOOST_TEST(
+        format_datetime(at("2026-01-15T23:00:00Z"), time_zone::locate("Pacific/Pago_Pago")) ==
+        "2026-01-15T12:00:00-11:00"
+    );
+}
+
 // The fold: the same wall-clock reading is written with each pass's own offset.
 BOOST_AUTO_TEST_CASE(fold_passes_have_distinct_offsets)
 {
@@ -350,6 +366,13 @@ BOOST_AUTO_TEST_CASE(dst_continues_after_2037)
     // Berlin 2100: last Sunday of March is the 28th
     BOOST_TEST(berlin.offset_at(at("2100-03-27T12:00:00Z")).count() == 1 * 3600);
     BOOST_TEST(berlin.offset_at(at("2100-03-28T12:00:00Z")).count() == 2 * 3600);
+    // Far future: New York 2600-07-01 12:00 EDT = 16:00Z; Berlin 9999-07-01 12:00 CEST = 10:00Z;
+    // Lord Howe 9999-12-31 12:00 (+11) = 01:00Z
+    BOOST_TEST(str(new_york().to_instant(local(2600, 7, 1, 12, 0))) == "2600-07-01T16:00:00Z");
+    BOOST_TEST(str(berlin.to_instant(local(9999, 7, 1, 12, 0))) == "9999-07-01T10:00:00Z");
+    BOOST_TEST(
+        str(time_zone::locate("Australia/Lord_Howe").to_instant(local(9999, 12, 31, 12, 0))) == "9999-12-31T01:00:00Z"
+    );
     // Southern hemisphere: Sydney +11 and Lord Howe +11 in January 2050; Lord Howe +10:30 in July
     BOOST_TEST(time_zone::locate("Australia/Sydney").offset_at(at("2050-01-01T00:00:00Z")).count() == 11 * 3600);
     const auto lh = time_zone::locate("Australia/Lord_Howe");
