@@ -226,6 +226,35 @@ BOOST_AUTO_TEST_CASE(years_from_leap_day)
     );
 }
 
+// Years and months are added together, again and again while the day does not exist; days are added after.
+BOOST_AUTO_TEST_CASE(skip_then_add_days)
+{
+    // 2024-01-31 + 1y1m = 2025-02-31 (no) -> 2026-03-31; -> 2027-04-31 (no) -> 2028-05-31; -> 2029-06-31 (no) ->
+    // 2030-07-31
+    const calendar_interval_trigger t{{.years = 1, .months = 1, .start_date = ymd(2024, 1, 31)}};
+    BOOST_TEST(
+        fires(t, at("2024-01-01T00:00:00Z"), 4) == (strings{
+                                                       "2024-01-31T00:00:00Z",
+                                                       "2026-03-31T00:00:00Z",
+                                                       "2028-05-31T00:00:00Z",
+                                                       "2030-07-31T00:00:00Z",
+                                                   }),
+        boost::test_tools::per_element()
+    );
+    // 01-30 + 1m = 02-30 (no) -> 03-30, + 1d -> 03-31; + 1m = 04-31 (no) -> 05-31, + 1d -> 06-01; -> 07-01 + 1d ->
+    // 07-02
+    const calendar_interval_trigger d{{.months = 1, .days = 1, .start_date = ymd(2026, 1, 30)}};
+    BOOST_TEST(
+        fires(d, new_year, 4) == (strings{
+                                     "2026-01-30T00:00:00Z",
+                                     "2026-03-31T00:00:00Z",
+                                     "2026-06-01T00:00:00Z",
+                                     "2026-07-02T00:00:00Z",
+                                 }),
+        boost::test_tools::per_element()
+    );
+}
+
 // Weeks and days are plain calendar days.
 BOOST_AUTO_TEST_CASE(weeks_and_days)
 {
