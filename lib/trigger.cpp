@@ -82,7 +82,10 @@ trigger trigger::parse(std::string_view text, const time_zone& default_zone)
         boost::system::error_code ec;
         const auto json = boost::json::parse(text, ec);
         if (ec)
-            throw invalid_trigger("trigger", "invalid JSON: " + ec.message());
+        {
+            const std::string quoted = text.size() > 60 ? std::string(text.substr(0, 57)) + "..." : std::string(text);
+            throw invalid_trigger("trigger", "invalid JSON (" + ec.message() + ") in '" + quoted + "'");
+        }
         return from_json(json, default_zone);
     }
     trigger_options options;

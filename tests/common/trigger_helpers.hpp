@@ -9,6 +9,7 @@
 #include <asched/errors.hpp>
 #include <asched/time.hpp>
 #include <asched/trigger.hpp>
+#include <asched/triggers/cron_trigger.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -153,6 +154,12 @@ std::string what_of(Fn&& fn)
     }
     return "<no exception>";
 }
+
+/// A trigger from its JSON text, or from a bare crontab string, in UTC.
+inline trigger json(const std::string& text) { return trigger::parse(text); }
+
+/// A cron trigger from a crontab string, in UTC.
+inline trigger crontab(const std::string& text) { return cron_trigger::from_crontab(text); }
 
 }  // namespace asched::test
 

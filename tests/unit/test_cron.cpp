@@ -20,8 +20,10 @@ using asched::cron_trigger;
 using asched::time_zone;
 using asched::trigger;
 using asched::test::at;
+using asched::test::crontab;
 using asched::test::fires;
 using asched::test::first;
+using asched::test::json;
 using asched::test::str;
 using strings = std::vector<std::string>;
 
@@ -29,10 +31,6 @@ namespace {
 
 // 2026-01-01T00:00:00Z, a Thursday
 const auto new_year = at("2026-01-01T00:00:00Z");
-
-trigger json(const std::string& text) { return trigger::parse(text); }
-
-trigger crontab(const std::string& text) { return cron_trigger::from_crontab(text); }
 
 }  // namespace
 

@@ -33,6 +33,7 @@ using asched::test::at;
 using asched::test::fire_instants;
 using asched::test::fires;
 using asched::test::first;
+using asched::test::json;
 using strings = std::vector<std::string>;
 
 namespace {
@@ -43,8 +44,6 @@ trigger crontab_in(const char* tz, const char* text)
 {
     return cron_trigger::from_crontab(text, {.timezone = zone(tz)});
 }
-
-trigger json(const std::string& text) { return trigger::parse(text); }
 
 // Checks that successive fire times are exactly `step` apart.
 void check_evenly_spaced(const std::vector<asched::instant>& times, std::chrono::microseconds step)

@@ -28,18 +28,16 @@ using asched::time_zone;
 using asched::trigger;
 using asched::test::after;
 using asched::test::at;
+using asched::test::crontab;
 using asched::test::fires;
 using asched::test::first;
+using asched::test::json;
 using asched::test::str;
 using strings = std::vector<std::string>;
 
 namespace {
 
 const auto new_year = at("2026-01-01T00:00:00Z");
-
-trigger json(const std::string& text) { return trigger::parse(text); }
-
-trigger crontab(const std::string& text) { return cron_trigger::from_crontab(text); }
 
 date::year_month_day ymd(int y, unsigned m, unsigned d) { return date::year{y} / date::month{m} / date::day{d}; }
 
