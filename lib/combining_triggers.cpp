@@ -2,7 +2,6 @@
 #include <asched/errors.hpp>
 #include <asched/triggers/combining_triggers.hpp>
 
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -94,7 +93,7 @@ public:
     {
         std::string text = "and[" + describe_children(children_);
         if (threshold_ != std::chrono::seconds{1})
-            text += ", threshold=" + boost::json::serialize(seconds_to_json(threshold_)) + "s";
+            text += ", threshold=" + seconds_text(threshold_) + "s";
         return text + "]";
     }
 

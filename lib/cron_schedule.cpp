@@ -44,7 +44,7 @@ std::string trim_lower(std::string_view text)
 class field_parser
 {
 public:
-    field_parser(cron_field_index field, std::string_view text) : field_(field), text_(text) {}
+    explicit field_parser(cron_field_index field) : field_(field) {}
 
     [[noreturn]] void fail(const std::string& why) const
     {
@@ -139,7 +139,6 @@ public:
 
 private:
     cron_field_index field_;
-    std::string_view text_;
 };
 
 std::vector<std::string> split_list(std::string_view text)
@@ -178,10 +177,11 @@ int ordinal(std::string_view word)
 cron_schedule::cron_schedule(const std::array<std::string, field_count>& fields, day_rule rule) : rule_(rule)
 {
     std::uint8_t weekdays = 0;  // bit 0 = Monday
+    years_.resize((max_year - min_year) / 64 + 1);
     for (int f = 0; f < field_count; ++f)
     {
         const auto index = static_cast<cron_field_index>(f);
-        const field_parser parser(index, fields[f]);
+        const field_parser parser(index);
         const auto parts = split_list(fields[f]);
         for (const auto& part : parts)
         {
@@ -211,7 +211,6 @@ cron_schedule::cron_schedule(const std::array<std::string, field_count>& fields,
             switch (index)
             {
             case field_year:
-                years_.resize((max_year - min_year) / 64 + 1);
                 parser.values(part, [&](int v) {
                     years_[static_cast<std::size_t>(v - min_year) / 64] |= std::uint64_t{1} << ((v - min_year) % 64);
                 });

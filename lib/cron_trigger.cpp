@@ -42,19 +42,13 @@ std::array<std::string, field_count> with_defaults(const field_texts& given)
     return fields;
 }
 
-struct crontab_fields
-{
-    std::array<std::string, field_count> fields;
-};
-
-crontab_fields parse_crontab(std::string_view text)
+std::array<std::string, field_count> parse_crontab(std::string_view text)
 {
     std::istringstream in{std::string(text)};
     std::vector<std::string> words;
     for (std::string w; in >> w;)
         words.push_back(w);
-    crontab_fields out;
-    auto& f = out.fields;
+    std::array<std::string, field_count> f;
     f[field_year] = "*";
     f[field_week] = "*";
     if (words.size() == 1 && words[0].starts_with('@'))
@@ -94,7 +88,7 @@ crontab_fields parse_crontab(std::string_view text)
     f[field_day] = words[i++];
     f[field_month] = words[i++];
     f[field_day_of_week] = words[i++];
-    return out;
+    return f;
 }
 
 class cron_trigger_impl final : public trigger_impl
@@ -110,7 +104,7 @@ public:
     // A crontab string
     cron_trigger_impl(std::string_view crontab, const trigger_options& options)
         : crontab_(std::string(crontab)),
-          schedule_(parse_crontab(crontab).fields, day_rule::either_may_match),
+          schedule_(parse_crontab(crontab), day_rule::either_may_match),
           options_(options)
     {
         validate_options("cron", options_);

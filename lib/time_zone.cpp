@@ -118,12 +118,10 @@ std::unique_ptr<zone_data> load_zone(std::string_view name)
             z->periods.push_back(p);
         t = p.end;
     }
-    for (const auto& p : z->periods)
-        z->begins.push_back(p.begin);
     if (!z->periods.empty())
     {
         // Index the table by fixed-size buckets so a lookup costs a shift and a step, not a binary search
-        const std::int64_t first = z->begins.front();
+        const std::int64_t first = z->periods.front().begin;
         const std::int64_t last = std::min(z->periods.back().end, stop);
         std::uint32_t i = 0;
         for (std::int64_t b = first; b < last; b += std::int64_t{1} << zone_data::bucket_shift)

@@ -138,6 +138,19 @@ boost::json::value seconds_to_json(std::chrono::microseconds d)
     return static_cast<double>(d.count()) / 1e6;
 }
 
+std::string seconds_text(std::chrono::microseconds d)
+{
+    const std::int64_t us = d.count() < 0 ? -d.count() : d.count();
+    std::string text = (d.count() < 0 ? "-" : "") + std::to_string(us / 1000000);
+    if (const std::int64_t fraction = us % 1000000; fraction != 0)
+    {
+        std::string digits = std::to_string(fraction + 1000000).substr(1);  // six digits, leading zeros kept
+        digits.erase(digits.find_last_not_of('0') + 1);
+        text += "." + digits;
+    }
+    return text;
+}
+
 void options_to_json(const trigger_options& options, boost::json::object& json)
 {
     if (options.start_date)
@@ -158,8 +171,7 @@ std::string describe_options(const trigger_options& options)
         text += ", end_date='" + format_datetime(*options.end_date, options.timezone) + "'";
     if (options.jitter.count() != 0)
     {
-        const auto j = seconds_to_json(options.jitter);
-        text += ", jitter=" + (j.is_int64() ? std::to_string(j.get_int64()) : std::to_string(j.get_double())) + "s";
+        text += ", jitter=" + seconds_text(options.jitter) + "s";
     }
     return text;
 }

@@ -40,6 +40,9 @@ void options_to_json(const trigger_options& options, boost::json::object& json);
 /// Seconds as a JSON number: an integer when whole, else a fraction.
 boost::json::value seconds_to_json(std::chrono::microseconds d);
 
+/// Seconds as text for describe(): "30", "1.5", "0.000001".
+std::string seconds_text(std::chrono::microseconds d);
+
 /// ", start_date='…', end_date='…', jitter='…'": the options part of describe(), empty when all are defaults.
 std::string describe_options(const trigger_options& options);
 

@@ -33,20 +33,19 @@ struct zone_data
     const date::time_zone* tz = nullptr;            // null for the built-in UTC
     std::shared_ptr<const struct posix_rule> tail;  // defined where it is used, in time_zone.cpp
     std::int64_t tail_begin = INT64_MAX;            // where `tail` takes over from `tz`
-    std::vector<std::int64_t> begins;               // periods[i].begin
-    static constexpr int bucket_shift = 22;         // buckets of 2^22 s (48.5 days) from begins.front()
+    static constexpr int bucket_shift = 22;         // buckets of 2^22 s (48.5 days) from periods.front().begin
     std::vector<std::uint32_t> bucket_first;        // per bucket: the period that holds its first second
     std::vector<zone_period> periods;               // contiguous, sorted
 
     /// The period containing `t` (seconds since the epoch, UTC).
     zone_period period_at(std::int64_t t) const
     {
-        if (!begins.empty() && t >= begins.front())
+        if (!periods.empty() && t >= periods.front().begin)
         {
             if (t < periods.back().end)
             {
                 // The bucket of t names the period holding the bucket's start; at most a step or two from there
-                const auto bucket = static_cast<std::size_t>((t - begins.front()) >> bucket_shift);
+                const auto bucket = static_cast<std::size_t>((t - periods.front().begin) >> bucket_shift);
                 std::size_t i = bucket < bucket_first.size() ? bucket_first[bucket] : periods.size() - 1;
                 while (periods[i].end <= t)
                     ++i;
