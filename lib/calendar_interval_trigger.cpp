@@ -111,7 +111,8 @@ public:
             json["start_date"] = format_date(*o_.start_date);
         if (o_.end_date)
             json["end_date"] = format_datetime(*o_.end_date, o_.timezone);
-        json["timezone"] = o_.timezone.name();
+        if (o_.timezone.is_specified())
+            json["timezone"] = o_.timezone.name();
         return json;
     }
 

@@ -165,14 +165,25 @@ const detail::zone_data& utc_data()
     return *utc;
 }
 
+// The same data at a second address: the zone of a trigger built without one, which a scheduler replaces by its own
+const detail::zone_data& unspecified_utc_data()
+{
+    static const auto utc = detail::make_utc();
+    return *utc;
+}
+
 }  // namespace
 
-time_zone::time_zone() noexcept : data_(&utc_data()) {}
+time_zone::time_zone() noexcept : data_(&unspecified_utc_data()) {}
+
+time_zone time_zone::utc() noexcept { return time_zone{&utc_data()}; }
+
+bool time_zone::is_specified() const noexcept { return data_ != &unspecified_utc_data(); }
 
 time_zone time_zone::locate(std::string_view name)
 {
     if (name == "UTC")
-        return time_zone{};
+        return utc();
     static std::mutex mutex;
     static std::map<std::string, std::unique_ptr<detail::zone_data>, std::less<>> zones;
     const std::lock_guard lock(mutex);

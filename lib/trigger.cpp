@@ -25,6 +25,31 @@ time_zone trigger::zone() const noexcept { return impl_->zone(); }
 
 boost::json::object trigger::to_json() const { return impl_->to_json(); }
 
+namespace {
+
+// The JSON form names no zone exactly where the zone was left unspecified
+bool names_every_zone(const boost::json::object& json)
+{
+    if (const auto* children = json.if_contains("triggers"))
+    {
+        for (const auto& child : children->as_array())
+            if (!names_every_zone(child.as_object()))
+                return false;
+        return true;
+    }
+    return json.contains("timezone");
+}
+
+}  // namespace
+
+trigger trigger::with_default_zone(const time_zone& zone) const
+{
+    auto json = to_json();
+    if (!zone.is_specified() || names_every_zone(json))
+        return *this;
+    return from_json(json, zone);
+}
+
 bool operator==(const trigger& a, const trigger& b) noexcept
 {
     // The JSON form holds every setting, so it defines equality without a comparison per kind
@@ -157,7 +182,8 @@ void options_to_json(const trigger_options& options, boost::json::object& json)
         json["start_date"] = format_datetime(*options.start_date, options.timezone);
     if (options.end_date)
         json["end_date"] = format_datetime(*options.end_date, options.timezone);
-    json["timezone"] = options.timezone.name();
+    if (options.timezone.is_specified())
+        json["timezone"] = options.timezone.name();
     if (options.jitter.count() != 0)
         json["jitter"] = seconds_to_json(options.jitter);
 }

@@ -35,7 +35,12 @@ using local_instant = date::local_time<std::chrono::microseconds>;
 class time_zone
 {
 public:
-    /// @brief The UTC zone.
+    /**
+     * @brief UTC, standing for "no zone given".
+     *
+     * It computes exactly like @ref utc, but @ref is_specified is false: a trigger built with it takes the zone of
+     * the scheduler it is added to (@ref trigger::with_default_zone), and its JSON form names no zone.
+     */
     time_zone() noexcept;
 
     /**
@@ -44,8 +49,11 @@ public:
      */
     static time_zone locate(std::string_view name);
 
-    /// @brief The UTC zone.
-    static time_zone utc() noexcept { return {}; }
+    /// @brief The UTC zone, given explicitly.
+    static time_zone utc() noexcept;
+
+    /// @brief False only for a default-constructed zone, which stands for "no zone given".
+    bool is_specified() const noexcept;
 
     /// @brief The IANA name this zone was located by.
     std::string_view name() const noexcept;
@@ -66,8 +74,11 @@ public:
      */
     instant to_instant(local_instant local) const;
 
-    /// @brief Two handles are equal when they name the same zone.
-    friend bool operator==(const time_zone& a, const time_zone& b) noexcept { return a.data_ == b.data_; }
+    /// @brief Two handles are equal when they name the same zone (an unspecified zone equals UTC).
+    friend bool operator==(const time_zone& a, const time_zone& b) noexcept
+    {
+        return a.data_ == b.data_ || a.name() == b.name();
+    }
 
     /// @brief The zone's data, for the library's own algorithms.
     const detail::zone_data& data() const noexcept { return *data_; }

@@ -57,6 +57,14 @@ public:
     /// @brief The zone fire times are computed and shown in (for `and`/`or`: their first child's).
     time_zone zone() const noexcept;
 
+    /**
+     * @brief This trigger with `zone` in place of an unspecified one (a default-constructed @ref time_zone), in
+     * itself and in every child of an `and`/`or`; the trigger itself when it has no unspecified zone.
+     *
+     * A scheduler calls it when a job is added, so that `cron_trigger{{.hour = "14"}}` fires at 14:00 in the
+     * scheduler's zone, as APScheduler's triggers do.
+     */
+    trigger with_default_zone(const time_zone& zone) const;
     /// @brief The JSON form of the trigger contract; `from_json(to_json())` gives an equal trigger.
     boost::json::object to_json() const;
 
