@@ -22,6 +22,7 @@ public:
 
     std::string describe() const override { return "date[" + format_datetime(run_date_, zone_) + "]"; }
     std::string_view kind() const noexcept override { return "date"; }
+    bool zone_affects_fire_times() const noexcept override { return false; }
     time_zone zone() const noexcept override { return zone_; }
 
     boost::json::object to_json() const override

@@ -76,6 +76,7 @@ public:
         return "interval[" + timedelta_text(interval_) + describe_options(options_) + "]";
     }
     std::string_view kind() const noexcept override { return "interval"; }
+    bool zone_affects_fire_times() const noexcept override { return false; }
     time_zone zone() const noexcept override { return options_.timezone; }
 
     boost::json::object to_json() const override

@@ -44,8 +44,10 @@ bool names_every_zone(const boost::json::object& json)
 
 trigger trigger::with_default_zone(const time_zone& zone) const
 {
+    if (!zone.is_specified() || !impl_->zone_affects_fire_times())
+        return *this;
     auto json = to_json();
-    if (!zone.is_specified() || names_every_zone(json))
+    if (names_every_zone(json))
         return *this;
     return from_json(json, zone);
 }

@@ -23,6 +23,9 @@ public:
     virtual std::string_view kind() const noexcept = 0;
     virtual time_zone zone() const noexcept = 0;
     virtual boost::json::object to_json() const = 0;
+    /// Whether an unspecified zone would change fire times (not only how they are shown): false for date and
+    /// interval triggers, whose fire times are instants; a scheduler then keeps them as they are.
+    virtual bool zone_affects_fire_times() const noexcept { return true; }
 };
 
 /// Checks the options shared by interval and cron triggers; throws invalid_trigger naming `kind`'s key.

@@ -3,10 +3,14 @@
 #define ASCHED_ERRORS_HPP
 
 /// @file
-/// @brief Exceptions thrown for bad input and impossible requests.
+/// @brief Error codes of the `asched` category, and the exceptions thrown for bad input and impossible requests.
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace asched {
 
@@ -42,6 +46,66 @@ class trigger_search_exhausted : public std::runtime_error
 {
 public:
     using std::runtime_error::runtime_error;
+};
+
+/// @brief The error code type of asched's asynchronous operations (Boost.System's, as in Asio).
+using error_code = boost::system::error_code;
+
+/// @brief Errors of the `asched` category: scheduler requests that cannot be carried out.
+enum class errc
+{
+    /// No job with the given id exists (in the given job store, when one was named).
+    job_not_found = 1,
+    /// A job with the given id already exists; pass `replace_existing = true` to replace it.
+    conflicting_job_id,
+    /// No executor of that name was added to the scheduler; add it first or use `default` or `inline`.
+    executor_not_found,
+    /// No job store of that name was added to the scheduler; add it first or use `default`.
+    jobstore_not_found,
+    /// No task of that name is registered; register it with `register_task` before adding jobs that name it.
+    task_not_found,
+    /// An executor or job store of that name already exists; remove it first.
+    conflicting_name,
+    /// The request needs a running scheduler, and this one is shut down or not started.
+    scheduler_not_running,
+    /// The scheduler was started already, or an `async_run` is already outstanding.
+    already_running,
+    /// The scheduler was shut down before the operation could complete.
+    shut_down,
+    /// The job's executor was shut down without running it.
+    run_abandoned,
+    /// A callback job destroyed its completion handler without calling it.
+    completion_dropped,
+};
+
+}  // namespace asched
+
+/// @brief Lets @ref asched::errc convert to `boost::system::error_code`.
+template <>
+struct boost::system::is_error_code_enum<asched::errc> : std::true_type
+{
+};
+
+namespace asched {
+
+/// @brief The `asched` error category (its name is `"asched"`).
+const boost::system::error_category& get_error_category() noexcept;
+
+/// @brief Makes an @ref error_code of the `asched` category, so that `error_code ec = errc::job_not_found;` works.
+inline error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), get_error_category()}; }
+
+/**
+ * @brief What the scheduler throws for a request it cannot carry out: an unknown job id, a conflicting id, an
+ * unknown executor or store, a call in the wrong state.
+ *
+ * `code()` is an @ref errc value; `what()` names the id or name concerned and says what to do,
+ * e.g. `job 'report' not found in job store 'default'`.
+ */
+class scheduler_error : public boost::system::system_error
+{
+public:
+    /// @brief Builds the exception from an @ref errc value and a message naming what was asked for.
+    scheduler_error(errc code, const std::string& message) : boost::system::system_error(code, message) {}
 };
 
 }  // namespace asched

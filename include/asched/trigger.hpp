@@ -59,7 +59,8 @@ public:
 
     /**
      * @brief This trigger with `zone` in place of an unspecified one (a default-constructed @ref time_zone), in
-     * itself and in every child of an `and`/`or`; the trigger itself when it has no unspecified zone.
+     * itself and in every child of an `and`/`or`; the trigger itself when it has no unspecified zone, and for date
+     * and interval triggers, whose fire times are instants whatever the zone.
      *
      * A scheduler calls it when a job is added, so that `cron_trigger{{.hour = "14"}}` fires at 14:00 in the
      * scheduler's zone, as APScheduler's triggers do.

@@ -1,0 +1,100 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+
+#ifndef ASCHED_JOB_CONTEXT_HPP
+#define ASCHED_JOB_CONTEXT_HPP
+
+/// @file
+/// @brief @ref asched::job_context, what a running job may know about itself.
+
+#include <asched/time.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+
+namespace asched {
+
+/// @brief The positional (`args`) and named (`kwargs`) JSON arguments of a job, shared by its runs.
+struct job_arguments
+{
+    /// Positional arguments.
+    boost::json::array args{};
+    /// Named arguments.
+    boost::json::object kwargs{};
+};
+
+/**
+ * @brief What a job function may take as its parameter: the job's id, the time this run was scheduled for, its
+ * JSON arguments and the scheduler it belongs to.
+ *
+ * A run's context stays valid for the whole run, also across the suspension points of a coroutine job, and also
+ * when the job is modified or removed meanwhile.
+ *
+ * @par Thread safety
+ * Distinct objects: safe. Shared objects: safe (all members are const).
+ */
+class job_context
+{
+public:
+    /// @brief Builds a context; the scheduler does this for each run, tests may do it to call a job function.
+    job_context(
+        std::string job_id,
+        instant scheduled_run_time,
+        std::shared_ptr<const job_arguments> arguments = {},
+        boost::asio::any_io_executor scheduler_executor = {},
+        void* scheduler = nullptr,
+        const std::type_info* scheduler_type = nullptr
+    )
+        : job_id_(std::move(job_id)), scheduled_run_time_(scheduled_run_time), arguments_(std::move(arguments)),
+          scheduler_executor_(std::move(scheduler_executor)), scheduler_(scheduler), scheduler_type_(scheduler_type)
+    {
+    }
+
+    /// @brief The job's id.
+    const std::string& job_id() const noexcept { return job_id_; }
+
+    /// @brief The time this run was scheduled for (not when it started: see @ref event::when for that).
+    instant scheduled_run_time() const noexcept { return scheduled_run_time_; }
+
+    /// @brief The job's positional JSON arguments; empty when it has none.
+    const boost::json::array& args() const noexcept;
+
+    /// @brief The job's named JSON arguments; empty when it has none.
+    const boost::json::object& kwargs() const noexcept;
+
+    /// @brief The scheduler's executor. Scheduler calls made from a job running elsewhere must go through it
+    /// (the `async_` forms do).
+    const boost::asio::any_io_executor& scheduler_executor() const noexcept { return scheduler_executor_; }
+
+    /**
+     * @brief The scheduler running the job: `ctx.get_scheduler<asched::scheduler>().pause_job(ctx.job_id())`.
+     *
+     * Its plain member functions may be called only on the scheduler's executor: from inline and strand jobs of a
+     * single-threaded io_context directly, from thread-pool jobs through its `async_` forms.
+     * @throws std::bad_cast when `Scheduler` is not the scheduler's type, or the context has no scheduler.
+     */
+    template <class Scheduler>
+    Scheduler& get_scheduler() const
+    {
+        if (scheduler_ == nullptr || scheduler_type_ == nullptr || *scheduler_type_ != typeid(Scheduler))
+            throw std::bad_cast();
+        return *static_cast<Scheduler*>(scheduler_);
+    }
+
+private:
+    std::string job_id_;
+    instant scheduled_run_time_;
+    std::shared_ptr<const job_arguments> arguments_;
+    boost::asio::any_io_executor scheduler_executor_;
+    void* scheduler_;
+    const std::type_info* scheduler_type_;
+};
+
+}  // namespace asched
+
+#endif
