@@ -264,7 +264,7 @@ int main(int argc, char** argv)
         periods,
         opt.runs,
         opt.runs_given ? "" : " (the default; the issue asks medians of 5: --runs 5)",
-        opt.runs * 2 * (periods + 2)
+        opt.runs * (opt.run_raw + opt.run_asched) * (periods + 2)
     );
     std::vector<steady_result> asched_runs, raw_runs;
     double raw_setup_s = 0.05, asched_setup_s = 0.2;  // first guesses; each repetition learns from the previous
