@@ -1,0 +1,662 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+//
+// The scheduler firing jobs on mock clocks (issue 3, "Timers and dispatch"): runs on time, date jobs, past first
+// run times, misfires after a stall with and without coalescing, max_instances, scheduler pause/resume, jobs that
+// throw, zones, steps of the wall clock, absolute deadlines. Function jobs use the `inline` executor, so that they
+// run inside ctx.poll(). The clocks start at 2026-01-05T00:00:00Z (T0); an interval trigger without a start date
+// first fires one interval after it is armed. Expected times are worked out by hand.
+
+#include <asched/scheduler.hpp>
+#include <asched/triggers.hpp>
+
+#include <boost/system/system_error.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/mock_scheduler.hpp"
+#include "common/trigger_helpers.hpp"
+
+using namespace std::chrono_literals;
+using asched::cron_trigger;
+using asched::date_trigger;
+using asched::errc;
+using asched::event;
+using asched::event_code;
+using asched::instant;
+using asched::interval_trigger;
+using asched::job_completion;
+using asched::job_context;
+using asched::scheduler_error;
+using asched::scheduler_state;
+using asched::time_zone;
+using asched::unlimited_grace;
+using asched::test::mock_clocks;
+using asched::test::mock_scheduler;
+using asched::test::mock_step_watcher;
+using asched::test::str;
+using strings = std::vector<std::string>;
+
+namespace {
+
+const instant T0 = asched::test::mock_epoch;
+
+// T0 + s seconds as UTC text
+std::string at_s(long s) { return str(T0 + std::chrono::seconds{s}); }
+
+strings seconds_list(std::initializer_list<long> seconds)
+{
+    strings out;
+    for (const long s : seconds)
+        out.push_back(at_s(s));
+    return out;
+}
+
+strings texts(const std::vector<instant>& times)
+{
+    strings out;
+    for (const instant t : times)
+        out.push_back(str(t));
+    return out;
+}
+
+// A job function recording the scheduled run time of each run
+auto recorder(std::vector<instant>& runs)
+{
+    return [&runs](const job_context& c) { runs.push_back(c.scheduled_run_time()); };
+}
+
+// The message of an exception_ptr's std::exception; "<none>" when empty
+std::string what_of(const std::exception_ptr& error)
+{
+    if (!error)
+        return "<none>";
+    try
+    {
+        std::rethrow_exception(error);
+    }
+    catch (const std::exception& e)
+    {
+        return e.what();
+    }
+    catch (...)
+    {
+        return "<not a std::exception>";
+    }
+}
+
+struct firing_fixture : asched::test::scheduler_fixture
+{
+    mock_scheduler sched{ctx, {.zone = time_zone::utc()}};
+
+    firing_fixture() { record(sched); }
+
+    std::vector<event> events_of(event_code code, std::string_view job_id = {}) const
+    {
+        std::vector<event> out;
+        std::copy_if(events.begin(), events.end(), std::back_inserter(out), [&](const event& e) {
+            return e.code == code && (job_id.empty() || e.job_id == job_id);
+        });
+        return out;
+    }
+
+    // Every scheduled run time reported by events of `code` for `job_id`, however they were grouped into events
+    std::vector<instant> reported_times(event_code code, std::string_view job_id) const
+    {
+        std::vector<instant> out;
+        for (const auto& e : events_of(code, job_id))
+            out.insert(out.end(), e.scheduled_run_times.begin(), e.scheduled_run_times.end());
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    std::optional<instant> next_run_of(std::string_view id) const
+    {
+        const auto j = sched.get_job(id);
+        BOOST_TEST_REQUIRE(j.has_value(), "job " << id << " exists");
+        return j->next_run_time;
+    }
+};
+
+struct started_fixture : firing_fixture
+{
+    started_fixture()
+    {
+        sched.start();
+        poll();
+    }
+};
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------------------ on time
+
+BOOST_FIXTURE_TEST_SUITE(scheduler_firing_on_time, started_fixture)
+
+BOOST_AUTO_TEST_CASE(interval_job_fires_once_per_interval)
+{
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "tick", .executor = "inline"});
+    poll();
+    BOOST_TEST(runs.empty());
+    advance(9s);
+    BOOST_TEST(runs.empty());
+    advance(1s);
+    BOOST_TEST(texts(runs) == seconds_list({10}), boost::test_tools::per_element());
+    advance(5s);
+    BOOST_TEST(runs.size() == 1u);
+    advance(5s);
+    BOOST_TEST(texts(runs) == seconds_list({10, 20}), boost::test_tools::per_element());
+    for (int i = 0; i < 8; ++i)
+        advance(10s);
+    BOOST_TEST(runs.size() == 10u);
+    BOOST_TEST(str(runs.back()) == at_s(100));
+
+    // One submitted and one executed event per run, each with its one scheduled time
+    const auto executed = events_of(event_code::job_executed, "tick");
+    BOOST_TEST(executed.size() == 10u);
+    BOOST_TEST(events_of(event_code::job_submitted, "tick").size() == 10u);
+    BOOST_REQUIRE(!executed.empty());
+    BOOST_TEST(texts(executed[0].scheduled_run_times) == seconds_list({10}), boost::test_tools::per_element());
+    BOOST_TEST(executed[0].jobstore == "default");
+    BOOST_TEST(count(event_code::job_missed) == 0u);
+    BOOST_TEST(str(next_run_of("tick")) == at_s(110));
+}
+
+BOOST_AUTO_TEST_CASE(interval_job_with_a_start_date_fires_on_its_grid)
+{
+    // start_date T0 + 3 s, every 10 s: 3, 13, 23
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s, {.start_date = T0 + 3s}}, {.id = "g", .executor = "inline"});
+    for (int i = 0; i < 25; ++i)
+        advance(1s);
+    BOOST_TEST(texts(runs) == seconds_list({3, 13, 23}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(date_job_runs_once_and_is_removed)
+{
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), date_trigger{T0 + 5s}, {.id = "once", .executor = "inline"});
+    advance(4s);
+    BOOST_TEST(runs.empty());
+    BOOST_TEST(sched.job_count() == 1u);
+    advance(1s);
+    BOOST_TEST(texts(runs) == seconds_list({5}), boost::test_tools::per_element());
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(!sched.get_job("once").has_value());
+    const auto removed = events_of(event_code::job_removed, "once");
+    BOOST_REQUIRE(removed.size() == 1u);
+    BOOST_TEST(removed[0].jobstore == "default");
+    advance(60s);
+    BOOST_TEST(runs.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_past_date_job_within_grace_runs_at_once)
+{
+    // Five seconds ago with 10 s of grace: a misfire within grace, so it runs for its own run date
+    std::vector<instant> runs;
+    const auto added = sched.add_job(
+        recorder(runs),
+        date_trigger{T0 - 5s},
+        {.id = "late", .executor = "inline", .misfire_grace_time = 10s}
+    );
+    BOOST_TEST(str(added.next_run_time) == at_s(-5));
+    poll();
+    BOOST_TEST(texts(runs) == seconds_list({-5}), boost::test_tools::per_element());
+    BOOST_TEST(count(event_code::job_missed) == 0u);
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(events_of(event_code::job_removed, "late").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_past_date_job_beyond_grace_is_reported_missed)
+{
+    // Five seconds ago with 1 s of grace: never silently dropped, reported as a missed run
+    std::vector<instant> runs;
+    sched
+        .add_job(recorder(runs), date_trigger{T0 - 5s}, {.id = "late", .executor = "inline", .misfire_grace_time = 1s});
+    poll();
+    BOOST_TEST(runs.empty());
+    BOOST_TEST(
+        texts(reported_times(event_code::job_missed, "late")) == seconds_list({-5}),
+        boost::test_tools::per_element()
+    );
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(events_of(event_code::job_removed, "late").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_past_date_job_added_before_start_runs_at_start_within_grace)
+{
+    firing_fixture f;  // a scheduler not started yet
+    std::vector<instant> runs;
+    f.sched.add_job(
+        recorder(runs),
+        date_trigger{T0 - 5s},
+        {.id = "late", .executor = "inline", .misfire_grace_time = 10s}
+    );
+    f.sched.start();
+    f.poll();
+    BOOST_TEST(texts(runs) == seconds_list({-5}), boost::test_tools::per_element());
+    BOOST_TEST(f.sched.job_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_first_run_time_exactly_grace_ago_still_runs)
+{
+    // now - t == grace is on time; the default grace is 1 s
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), date_trigger{T0 - 1s}, {.id = "edge", .executor = "inline"});
+    poll();
+    BOOST_TEST(texts(runs) == seconds_list({-1}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(cron_job_without_zone_fires_in_the_scheduler_zone)
+{
+    // hour=14 in Asia/Shanghai (UTC+8, no DST) is 06:00 UTC; T0 is 08:00 in Shanghai
+    firing_fixture f;
+    const auto shanghai = time_zone::locate("Asia/Shanghai");
+    mock_scheduler in_shanghai{f.ctx, {.zone = shanghai}};
+    BOOST_TEST((in_shanghai.zone() == shanghai));
+    in_shanghai.start();
+    std::vector<instant> runs;
+    const auto added = in_shanghai.add_job(
+        recorder(runs),
+        cron_trigger{{.hour = "14"}},
+        {.id = "report", .executor = "inline"}
+    );
+    BOOST_TEST((added.trigger.zone() == shanghai));
+    BOOST_TEST(str(added.next_run_time) == "2026-01-05T06:00:00Z");
+    f.advance(6h - 1s);
+    BOOST_TEST(runs.empty());
+    f.advance(1s);
+    BOOST_TEST(texts(runs) == (strings{"2026-01-05T06:00:00Z"}), boost::test_tools::per_element());
+    BOOST_TEST(str(in_shanghai.get_job("report")->next_run_time) == "2026-01-06T06:00:00Z");
+
+    // A trigger that names its zone keeps it
+    const auto in_utc = in_shanghai.add_job(
+        [] {},
+        cron_trigger{{.hour = "14"}, {.timezone = time_zone::utc()}},
+        {.id = "utc", .executor = "inline"}
+    );
+    BOOST_TEST(str(in_utc.next_run_time) == "2026-01-05T14:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(timers_are_armed_on_absolute_deadlines)
+{
+    // A job that takes 300 ms (the clock moves inside it) must not push the next fire back by 300 ms: the next
+    // timer waits until the planned time, not for an interval measured from the start of the pass
+    std::vector<instant> runs;
+    std::vector<instant> started;
+    sched.add_job(
+        [&](const job_context& c) {
+            runs.push_back(c.scheduled_run_time());
+            started.push_back(mock_clocks::now());
+            mock_clocks::advance(300ms);
+        },
+        interval_trigger{10s},
+        {.id = "slow", .executor = "inline"}
+    );
+    advance(10s);
+    BOOST_TEST(texts(runs) == seconds_list({10}), boost::test_tools::per_element());
+    BOOST_TEST(str(next_run_of("slow")) == at_s(20));
+    // The clock is at T0 + 10.3 s; 9.7 s more reaches the planned T0 + 20 s exactly
+    advance(9700ms);
+    BOOST_TEST(texts(runs) == seconds_list({10, 20}), boost::test_tools::per_element());
+    BOOST_REQUIRE(started.size() == 2u);
+    BOOST_TEST(str(started[1]) == at_s(20));
+    BOOST_TEST(str(next_run_of("slow")) == at_s(30));
+}
+
+BOOST_AUTO_TEST_CASE(a_step_of_the_wall_clock_rearms_the_timers)
+{
+    // The wall clock jumps 1 h ahead (NTP, resume) while the timer clock does not move. A job due in the skipped
+    // hour runs at once; a job due 5 min after the new wall time runs 5 min later, not 65 min later
+    std::vector<instant> in_gap, after_gap;
+    sched.add_job(
+        recorder(in_gap),
+        date_trigger{T0 + 30min},
+        {.id = "in-gap", .executor = "inline", .misfire_grace_time = 1h}
+    );
+    sched.add_job(recorder(after_gap), date_trigger{T0 + 65min}, {.id = "after-gap", .executor = "inline"});
+    poll();
+    const int steps_before = mock_step_watcher::steps_signalled();
+    mock_clocks::step_wall(1h);
+    BOOST_TEST(mock_step_watcher::steps_signalled() == steps_before + 1);  // the scheduler was watching
+    poll();
+    BOOST_TEST(texts(in_gap) == (strings{"2026-01-05T00:30:00Z"}), boost::test_tools::per_element());
+    BOOST_TEST(after_gap.empty());
+    advance(5min - 1s);
+    BOOST_TEST(after_gap.empty());
+    advance(1s);
+    BOOST_TEST(texts(after_gap) == (strings{"2026-01-05T01:05:00Z"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_step_of_the_wall_clock_applies_misfire_rules)
+{
+    // A 10 min interval on a grid; after a 1 h step, 10..60 are due: coalesced into one run at 60 with unlimited
+    // grace, and the next run back on the grid
+    std::vector<instant> runs;
+    sched.add_job(
+        recorder(runs),
+        interval_trigger{10min, {.start_date = T0}},
+        {.id = "grid", .executor = "inline", .misfire_grace_time = unlimited_grace, .coalesce = true}
+    );
+    poll();
+    mock_clocks::step_wall(1h);
+    poll();
+    BOOST_TEST(texts(runs) == (strings{"2026-01-05T01:00:00Z"}), boost::test_tools::per_element());
+    BOOST_TEST(str(next_run_of("grid")) == "2026-01-05T01:10:00Z");
+    advance(10min);
+    BOOST_TEST(runs.size() == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ----------------------------------------------------------------------------------------------------- misfires
+
+BOOST_FIXTURE_TEST_SUITE(scheduler_misfires, started_fixture)
+
+BOOST_AUTO_TEST_CASE(a_stall_with_coalesce_runs_once_for_the_latest_due_time)
+{
+    // The loop stalls for 10 intervals (one 100 s step of both clocks): 10..100 are due
+    std::vector<instant> runs;
+    sched.add_job(
+        recorder(runs),
+        interval_trigger{10s},
+        {.id = "c", .executor = "inline", .misfire_grace_time = unlimited_grace, .coalesce = true}
+    );
+    advance(100s);
+    BOOST_TEST(texts(runs) == seconds_list({100}), boost::test_tools::per_element());
+    BOOST_TEST(count(event_code::job_missed) == 0u);
+    BOOST_TEST(count(event_code::job_max_instances) == 0u);
+    BOOST_TEST(str(next_run_of("c")) == at_s(110));
+}
+
+BOOST_AUTO_TEST_CASE(a_stall_without_coalesce_runs_every_due_time_within_grace)
+{
+    // Grace 35 s at T0 + 100 s: 70 (30 s late) .. 100 run, 10 .. 60 are reported missed
+    std::vector<instant> runs;
+    sched.add_job(
+        recorder(runs),
+        interval_trigger{10s},
+        {.id = "nc", .executor = "inline", .misfire_grace_time = 35s, .coalesce = false, .max_instances = 20}
+    );
+    advance(100s);
+    BOOST_TEST(texts(runs) == seconds_list({70, 80, 90, 100}), boost::test_tools::per_element());
+    BOOST_TEST(
+        texts(reported_times(event_code::job_missed, "nc")) == seconds_list({10, 20, 30, 40, 50, 60}),
+        boost::test_tools::per_element()
+    );
+    BOOST_TEST(str(next_run_of("nc")) == at_s(110));
+}
+
+BOOST_AUTO_TEST_CASE(a_stall_with_coalesce_still_reports_the_runs_beyond_grace)
+{
+    // Default grace 1 s: only 100 is on time; 10 .. 90 are missed, never silently dropped
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "c", .executor = "inline"});
+    advance(100s);
+    BOOST_TEST(texts(runs) == seconds_list({100}), boost::test_tools::per_element());
+    BOOST_TEST(
+        texts(reported_times(event_code::job_missed, "c")) == seconds_list({10, 20, 30, 40, 50, 60, 70, 80, 90}),
+        boost::test_tools::per_element()
+    );
+}
+
+BOOST_AUTO_TEST_CASE(max_instances_refuses_runs_while_a_callback_job_is_running)
+{
+    std::vector<job_completion> held;
+    std::vector<instant> scheduled;
+    sched.add_job(
+        [&](const job_context& c, job_completion done) {
+            scheduled.push_back(c.scheduled_run_time());
+            held.push_back(std::move(done));
+        },
+        interval_trigger{10s},
+        {.id = "cb", .max_instances = 1}
+    );
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 1u);
+    BOOST_TEST(sched.get_job("cb")->running_instances == 1u);
+    BOOST_TEST(count(event_code::job_executed) == 0u);
+
+    // Still running at 20 and 30: both refused, each reported, and the schedule goes on
+    advance(10s);
+    advance(10s);
+    BOOST_TEST(held.size() == 1u);
+    BOOST_TEST(
+        texts(reported_times(event_code::job_max_instances, "cb")) == seconds_list({20, 30}),
+        boost::test_tools::per_element()
+    );
+    BOOST_TEST(str(next_run_of("cb")) == at_s(40));
+
+    // Completing frees the slot: executed, then 40 runs
+    held[0]();
+    poll();
+    BOOST_TEST(count(event_code::job_executed) == 1u);
+    BOOST_TEST(sched.get_job("cb")->running_instances == 0u);
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 2u);
+    BOOST_TEST(texts(scheduled) == seconds_list({10, 40}), boost::test_tools::per_element());
+    held[1]();
+    poll();
+    BOOST_TEST(count(event_code::job_executed) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(max_instances_above_one_lets_runs_overlap)
+{
+    std::vector<job_completion> held;
+    sched.add_job(
+        [&](job_completion done) { held.push_back(std::move(done)); },
+        interval_trigger{10s},
+        {.id = "cb", .max_instances = 2}
+    );
+    advance(10s);
+    advance(10s);
+    advance(10s);
+    // Two overlap; the third is refused
+    BOOST_TEST(held.size() == 2u);
+    BOOST_TEST(sched.get_job("cb")->running_instances == 2u);
+    BOOST_TEST(
+        texts(reported_times(event_code::job_max_instances, "cb")) == seconds_list({30}),
+        boost::test_tools::per_element()
+    );
+    for (auto& done : held)
+        done();
+    poll();
+    BOOST_TEST(count(event_code::job_executed) == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_that_throws_is_a_job_error_and_affects_nothing_else)
+{
+    std::vector<instant> good_runs;
+    int bad_runs = 0;
+    sched.add_job(
+        [&] {
+            ++bad_runs;
+            throw std::runtime_error("boom");
+        },
+        interval_trigger{10s},
+        {.id = "bad", .executor = "inline"}
+    );
+    sched.add_job(recorder(good_runs), interval_trigger{10s}, {.id = "good", .executor = "inline"});
+    advance(10s);
+    BOOST_TEST(bad_runs == 1);
+    BOOST_TEST(texts(good_runs) == seconds_list({10}), boost::test_tools::per_element());
+    const auto errors = events_of(event_code::job_error);
+    BOOST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(errors[0].job_id == "bad");
+    BOOST_TEST(what_of(errors[0].exception) == "boom");
+    BOOST_TEST(texts(errors[0].scheduled_run_times) == seconds_list({10}), boost::test_tools::per_element());
+    BOOST_TEST(events_of(event_code::job_executed, "good").size() == 1u);
+    BOOST_TEST(events_of(event_code::job_executed, "bad").empty());
+
+    // The scheduler goes on, and so does the failing job
+    BOOST_TEST((sched.state() == scheduler_state::running));
+    advance(10s);
+    BOOST_TEST(bad_runs == 2);
+    BOOST_TEST(good_runs.size() == 2u);
+    BOOST_TEST(events_of(event_code::job_error, "bad").size() == 2u);
+    BOOST_TEST(sched.get_job("bad").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_job_returning_a_set_error_code_is_a_job_error)
+{
+    sched.add_job(
+        []() -> boost::system::error_code { return make_error_code(boost::system::errc::io_error); },
+        interval_trigger{10s},
+        {.id = "ec", .executor = "inline"}
+    );
+    advance(10s);
+    const auto errors = events_of(event_code::job_error, "ec");
+    BOOST_REQUIRE(errors.size() == 1u);
+    BOOST_REQUIRE(errors[0].exception);
+    BOOST_CHECK_THROW(std::rethrow_exception(errors[0].exception), boost::system::system_error);
+    BOOST_TEST(events_of(event_code::job_executed, "ec").empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_callback_job_completing_with_an_error_is_a_job_error)
+{
+    sched.add_job(
+        [](job_completion done) { done(std::make_exception_ptr(std::runtime_error("callback failed"))); },
+        interval_trigger{10s},
+        {.id = "cb"}
+    );
+    advance(10s);
+    const auto errors = events_of(event_code::job_error, "cb");
+    BOOST_REQUIRE(errors.size() == 1u);
+    BOOST_TEST(what_of(errors[0].exception) == "callback failed");
+    BOOST_TEST(sched.get_job("cb")->running_instances == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ------------------------------------------------------------------------------------------ scheduler lifecycle
+
+BOOST_FIXTURE_TEST_SUITE(scheduler_pause_and_resume, firing_fixture)
+
+BOOST_AUTO_TEST_CASE(a_paused_scheduler_runs_nothing_and_resume_applies_misfire_rules)
+{
+    sched.start();
+    std::vector<instant> lenient, strict;
+    sched.add_job(
+        recorder(lenient),
+        interval_trigger{10s},
+        {.id = "lenient", .executor = "inline", .misfire_grace_time = unlimited_grace, .coalesce = true}
+    );
+    sched.add_job(
+        recorder(strict),
+        interval_trigger{10s},
+        {.id = "strict", .executor = "inline", .misfire_grace_time = 1s}
+    );
+    advance(5s);
+    sched.pause();
+    poll();
+    BOOST_TEST((sched.state() == scheduler_state::paused));
+    BOOST_TEST(count(event_code::scheduler_paused) == 1u);
+
+    advance(30s);  // T0 + 35 s: 10, 20, 30 came due while paused
+    BOOST_TEST(lenient.empty());
+    BOOST_TEST(strict.empty());
+    BOOST_TEST(count(event_code::job_missed) == 0u);
+
+    sched.resume();
+    poll();
+    BOOST_TEST((sched.state() == scheduler_state::running));
+    BOOST_TEST(count(event_code::scheduler_resumed) == 1u);
+    // Unlimited grace, coalesced: one run for 30. Grace 1 s: all three reported missed
+    BOOST_TEST(texts(lenient) == seconds_list({30}), boost::test_tools::per_element());
+    BOOST_TEST(strict.empty());
+    BOOST_TEST(
+        texts(reported_times(event_code::job_missed, "strict")) == seconds_list({10, 20, 30}),
+        boost::test_tools::per_element()
+    );
+    // Both back on schedule
+    advance(5s);
+    BOOST_TEST(texts(lenient) == seconds_list({30, 40}), boost::test_tools::per_element());
+    BOOST_TEST(texts(strict) == seconds_list({40}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_scheduler_started_paused_runs_nothing_until_resumed)
+{
+    std::vector<instant> runs;
+    sched.add_job(
+        recorder(runs),
+        interval_trigger{10s},
+        {.id = "a", .executor = "inline", .misfire_grace_time = unlimited_grace, .coalesce = true}
+    );
+    sched.start(true);
+    poll();
+    BOOST_TEST((sched.state() == scheduler_state::paused));
+    BOOST_TEST(count(event_code::scheduler_started) == 1u);
+    advance(25s);
+    BOOST_TEST(runs.empty());
+    sched.resume();
+    poll();
+    BOOST_TEST(texts(runs) == seconds_list({20}), boost::test_tools::per_element());
+    advance(5s);
+    BOOST_TEST(texts(runs) == seconds_list({20, 30}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(jobs_added_while_paused_wait_for_resume)
+{
+    sched.start();
+    sched.pause();
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "a", .executor = "inline", .misfire_grace_time = 30s});
+    advance(15s);
+    BOOST_TEST(runs.empty());
+    sched.resume();
+    poll();
+    BOOST_TEST(texts(runs) == seconds_list({10}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(pause_and_resume_need_a_started_scheduler)
+{
+    for (auto call : {+[](mock_scheduler& s) { s.pause(); }, +[](mock_scheduler& s) { s.resume(); }})
+    {
+        try
+        {
+            call(sched);
+            BOOST_ERROR("expected scheduler_not_running");
+        }
+        catch (const scheduler_error& e)
+        {
+            BOOST_TEST((e.code() == errc::scheduler_not_running));
+        }
+    }
+    BOOST_TEST((sched.state() == scheduler_state::stopped));
+}
+
+BOOST_AUTO_TEST_CASE(starting_twice_is_already_running)
+{
+    sched.start();
+    try
+    {
+        sched.start();
+        BOOST_ERROR("expected already_running");
+    }
+    catch (const scheduler_error& e)
+    {
+        BOOST_TEST((e.code() == errc::already_running));
+    }
+    BOOST_TEST(count(event_code::scheduler_started) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_disarms_timers_and_keeps_the_jobs)
+{
+    sched.start();
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "a", .executor = "inline"});
+    sched.shutdown();
+    poll();
+    BOOST_TEST((sched.state() == scheduler_state::stopped));
+    BOOST_TEST(count(event_code::scheduler_shutdown) == 1u);
+    advance(30s);
+    BOOST_TEST(runs.empty());
+    BOOST_TEST(sched.job_count() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
