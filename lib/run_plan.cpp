@@ -4,8 +4,13 @@
 
 namespace asched::detail {
 
-run_plan plan_runs(const trigger& trigger, instant next_run_time, instant now, const run_policy& policy,
-                   std::size_t running)
+run_plan plan_runs(
+    const trigger& trigger,
+    instant next_run_time,
+    instant now,
+    const run_policy& policy,
+    std::size_t running
+)
 {
     run_plan plan;
     run_times due;
@@ -28,7 +33,7 @@ run_plan plan_runs(const trigger& trigger, instant next_run_time, instant now, c
     for (const instant time : due)
     {
         const bool late = policy.misfire_grace_time != std::chrono::microseconds::max() &&
-            now - time > policy.misfire_grace_time;
+                          now - time > policy.misfire_grace_time;
         (late ? plan.missed : plan.runs).push_back(time);
     }
     if (policy.coalesce && plan.runs.size() > 1)

@@ -48,8 +48,13 @@ inline constexpr std::size_t max_due_times = 100'000;
  * 4. runs beyond `max_instances - running` are refused;
  * 5. the next run time is the trigger's first fire time after the last due time.
  */
-run_plan plan_runs(const trigger& trigger, instant next_run_time, instant now, const run_policy& policy,
-                   std::size_t running);
+run_plan plan_runs(
+    const trigger& trigger,
+    instant next_run_time,
+    instant now,
+    const run_policy& policy,
+    std::size_t running
+);
 
 }  // namespace asched::detail
 

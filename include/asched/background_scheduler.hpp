@@ -68,8 +68,7 @@ public:
 
     /// @brief @ref basic_scheduler::add_job with any function object a @ref task accepts.
     template <class F>
-        requires detail::job_function<std::decay_t<F>>
-    job add_job(F&& function, trigger when, job_options options = {})
+    requires detail::job_function<std::decay_t<F>> job add_job(F&& function, trigger when, job_options options = {})
     {
         return add_job(task(std::forward<F>(function)), std::move(when), std::move(options));
     }
@@ -122,7 +121,8 @@ public:
             std::optional<std::decay_t<result>> value;
             scheduler_
                 .async_invoke(
-                    [&function, &value](scheduler& s) { value.emplace(function(s)); }, boost::asio::use_future
+                    [&function, &value](scheduler& s) { value.emplace(function(s)); },
+                    boost::asio::use_future
                 )
                 .get();
             return std::move(*value);

@@ -50,8 +50,12 @@ public:
         void* scheduler = nullptr,
         const std::type_info* scheduler_type = nullptr
     )
-        : job_id_(std::move(job_id)), scheduled_run_time_(scheduled_run_time), arguments_(std::move(arguments)),
-          scheduler_executor_(std::move(scheduler_executor)), scheduler_(scheduler), scheduler_type_(scheduler_type)
+        : job_id_(std::move(job_id)),
+          scheduled_run_time_(scheduled_run_time),
+          arguments_(std::move(arguments)),
+          scheduler_executor_(std::move(scheduler_executor)),
+          scheduler_(scheduler),
+          scheduler_type_(scheduler_type)
     {
     }
 

@@ -40,7 +40,20 @@ namespace asched {
 namespace detail {
 template <class Clocks>
 class scheduler_core;
-}
+
+/// The completion signature of async_invoke for a function returning `R`.
+template <class R>
+struct invoke_signature
+{
+    using type = void(std::exception_ptr, std::decay_t<R>);
+};
+
+template <>
+struct invoke_signature<void>
+{
+    using type = void(std::exception_ptr);
+};
+}  // namespace detail
 
 /// @brief A scheduler's state, as APScheduler's `state`.
 enum class scheduler_state
@@ -213,8 +226,7 @@ public:
 
     /// @brief Adds a job running any function object a @ref task accepts.
     template <class F>
-        requires detail::job_function<std::decay_t<F>>
-    job add_job(F&& function, trigger when, job_options options = {})
+    requires detail::job_function<std::decay_t<F>> job add_job(F&& function, trigger when, job_options options = {})
     {
         return add_job(task(std::forward<F>(function)), std::move(when), std::move(options));
     }
@@ -302,16 +314,14 @@ public:
      * The token's associated executor, else `get_executor()`. Never invoked from inside this call.
      */
     template <class Function, class CompletionToken = boost::asio::deferred_t>
-        requires std::invocable<Function&, basic_scheduler&>
+    requires std::invocable<Function&, basic_scheduler&>
     auto async_invoke(Function&& function, CompletionToken&& token = {})
     {
-        using result = std::invoke_result_t<Function&, basic_scheduler&>;
-        using signature = std::conditional_t<
-            std::is_void_v<result>,
-            void(std::exception_ptr),
-            void(std::exception_ptr, std::decay_t<result>)>;
+        using signature = typename detail::invoke_signature<std::invoke_result_t<Function&, basic_scheduler&>>::type;
         return boost::asio::async_initiate<CompletionToken, signature>(
-            initiate_invoke{this}, token, std::forward<Function>(function)
+            initiate_invoke{this},
+            token,
+            std::forward<Function>(function)
         );
     }
 
@@ -340,7 +350,8 @@ public:
     auto async_remove_job(std::string id, CompletionToken&& token = {})
     {
         return async_invoke(
-            [id = std::move(id)](basic_scheduler& self) { self.remove_job(id); }, std::forward<CompletionToken>(token)
+            [id = std::move(id)](basic_scheduler& self) { self.remove_job(id); },
+            std::forward<CompletionToken>(token)
         );
     }
 
@@ -351,7 +362,7 @@ private:
     struct initiate_run
     {
         basic_scheduler* self;
-        using executor_type = executor_type;
+        using executor_type = boost::asio::any_io_executor;
         executor_type get_executor() const noexcept { return self->get_executor(); }
         template <class Handler>
         void operator()(Handler&& handler)
@@ -364,7 +375,7 @@ private:
     {
         basic_scheduler* self;
         bool wait;
-        using executor_type = executor_type;
+        using executor_type = boost::asio::any_io_executor;
         executor_type get_executor() const noexcept { return self->get_executor(); }
         template <class Handler>
         void operator()(Handler&& handler)
@@ -376,7 +387,7 @@ private:
     struct initiate_invoke
     {
         basic_scheduler* self;
-        using executor_type = executor_type;
+        using executor_type = boost::asio::any_io_executor;
         executor_type get_executor() const noexcept { return self->get_executor(); }
 
         template <class Handler, class Function>
@@ -399,9 +410,9 @@ private:
                         {
                             error = std::current_exception();
                         }
-                        boost::asio::dispatch(
-                            handler_executor, [h = std::move(h), error]() mutable { std::move(h)(error); }
-                        );
+                        boost::asio::dispatch(handler_executor, [h = std::move(h), error]() mutable {
+                            std::move(h)(error);
+                        });
                     }
                     else
                     {

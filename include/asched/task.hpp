@@ -42,8 +42,8 @@ class task
 public:
     /// @brief Wraps a function object of one of the forms above; one without captures costs no allocation.
     template <class F>
-        requires detail::job_function<std::decay_t<F>>
-    task(F&& function)  // NOLINT(google-explicit-constructor): a lambda is a task, as a function is a std::function
+    requires detail::job_function<std::decay_t<F>> task(F&& function
+    )  // NOLINT(google-explicit-constructor): a lambda is a task, as a function is a std::function
         : impl_(detail::make_task_model(std::forward<F>(function)))
     {
     }

@@ -152,15 +152,11 @@ inline void mock_clocks::step_wall(std::chrono::microseconds d)
 template <>
 struct boost::asio::wait_traits<asched::test::mock_timer_clock>
 {
-    static asched::test::mock_timer_clock::duration to_wait_duration(
-        const asched::test::mock_timer_clock::duration&
-    )
+    static asched::test::mock_timer_clock::duration to_wait_duration(const asched::test::mock_timer_clock::duration&)
     {
         return asched::test::mock_timer_clock::duration::zero();
     }
-    static asched::test::mock_timer_clock::duration to_wait_duration(
-        const asched::test::mock_timer_clock::time_point&
-    )
+    static asched::test::mock_timer_clock::duration to_wait_duration(const asched::test::mock_timer_clock::time_point&)
     {
         return asched::test::mock_timer_clock::duration::zero();
     }

@@ -26,8 +26,11 @@ inline constexpr instant mock_epoch{std::chrono::sys_days{std::chrono::year{2026
 
 /// Runs ready handlers until `done()` holds; fails the test after `budget` of real time (a generous bound for
 /// work on other threads, never a sleep the test relies on).
-inline bool poll_until(boost::asio::io_context& ctx, const std::function<bool()>& done,
-                       std::chrono::milliseconds budget = std::chrono::seconds{20})
+inline bool poll_until(
+    boost::asio::io_context& ctx,
+    const std::function<bool()>& done,
+    std::chrono::milliseconds budget = std::chrono::seconds{20}
+)
 {
     const auto deadline = std::chrono::steady_clock::now() + budget;
     while (!done())

@@ -44,12 +44,15 @@ struct job_outcome
     std::any value{};
 };
 
-/// Where a run's outcome goes; report() is called exactly once, from any thread.
+/// Where a run's outcome goes; report() is called at most once, from any thread. A reporter destroyed without a
+/// report reports the run failed with `unreported`: nothing is ever lost silently.
 class run_reporter
 {
 public:
     virtual ~run_reporter() = default;
     virtual void report(job_outcome outcome) = 0;
+    /// What an unreported run failed with: run_abandoned (never started), completion_dropped (a callback's).
+    int unreported_error = 0;
 };
 
 }  // namespace detail
@@ -65,16 +68,15 @@ class job_completion
 {
 public:
     /// @brief Built by the library for each run of a callback job.
-    explicit job_completion(std::unique_ptr<detail::run_reporter> reporter) noexcept : reporter_(std::move(reporter))
-    {
-    }
+    explicit job_completion(std::shared_ptr<detail::run_reporter> reporter) noexcept : reporter_(std::move(reporter)) {}
     /// @brief Moves the duty to complete.
     job_completion(job_completion&&) noexcept = default;
     /// @brief Moves the duty to complete; an uncompleted target reports a dropped completion first.
     job_completion& operator=(job_completion&& other) noexcept;
     job_completion(const job_completion&) = delete;
     job_completion& operator=(const job_completion&) = delete;
-    /// @brief Reports @ref errc::completion_dropped when the completion was never called.
+    /// @brief Releases the run; when this was its last holder and it was never called, the run is reported failed
+    /// with @ref errc::completion_dropped.
     ~job_completion();
 
     /// @brief Completes the run: with `error` set it failed, otherwise it produced `result`.
@@ -84,7 +86,7 @@ public:
     void operator()(boost::system::error_code ec, boost::json::value result = nullptr);
 
 private:
-    std::unique_ptr<detail::run_reporter> reporter_;
+    std::shared_ptr<detail::run_reporter> reporter_;
 };
 
 namespace detail {

@@ -1,0 +1,129 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+
+#ifndef ASCHED_LIB_RUN_REPORTING_HPP
+#define ASCHED_LIB_RUN_REPORTING_HPP
+
+// How a run started away from the scheduler's fast path finds its way back: a pending_run carries the task and
+// its context to an executor; a core_reporter carries the outcome back to the scheduler's executor.
+
+#include <asched/errors.hpp>
+#include <asched/executors.hpp>
+#include <asched/task.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace asched::detail {
+
+/// The non-template face of a scheduler core: what a finished run reports to.
+class scheduler_core_base
+{
+public:
+    virtual ~scheduler_core_base() = default;
+    /// Called on the scheduler's executor once per run handed to an executor.
+    virtual void run_finished(
+        const std::string& job_id,
+        std::uint64_t serial,
+        const std::string& jobstore,
+        instant scheduled,
+        job_outcome outcome
+    ) = 0;
+};
+
+/// Reports one run's outcome to its scheduler, from any thread, once; later reports are ignored. A core that is
+/// gone (scheduler destroyed) drops the report.
+class core_reporter final : public run_reporter
+{
+public:
+    core_reporter(
+        std::weak_ptr<scheduler_core_base> core,
+        boost::asio::any_io_executor scheduler_executor,
+        std::string job_id,
+        std::uint64_t serial,
+        std::string jobstore,
+        instant scheduled
+    )
+        : core_(std::move(core)),
+          executor_(std::move(scheduler_executor)),
+          job_id_(std::move(job_id)),
+          serial_(serial),
+          jobstore_(std::move(jobstore)),
+          scheduled_(scheduled)
+    {
+    }
+
+    core_reporter(const core_reporter&) = delete;
+    core_reporter& operator=(const core_reporter&) = delete;
+
+    ~core_reporter() override
+    {
+        if (reported_)
+            return;
+        try
+        {
+            const auto code = unreported_error != 0 ? static_cast<errc>(unreported_error) : errc::run_abandoned;
+            job_outcome outcome;
+            outcome.error = std::make_exception_ptr(scheduler_error(
+                code,
+                code == errc::completion_dropped ? "the job's completion handler was destroyed without being called"
+                                                 : "the job's executor shut down without running it"
+            ));
+            report(std::move(outcome));
+        }
+        catch (...)
+        {
+            // Out of memory while reporting: nothing more can be done here
+        }
+    }
+
+    void report(job_outcome outcome) override
+    {
+        if (reported_.exchange(true))
+            return;
+        // Dispatch: inline when already on the scheduler's executor (a coroutine on the inline executor)
+        boost::asio::dispatch(
+            executor_,
+            [core = core_,
+             id = job_id_,
+             serial = serial_,
+             store = jobstore_,
+             scheduled = scheduled_,
+             outcome = std::move(outcome)]() mutable {
+                if (auto alive = core.lock())
+                    alive->run_finished(id, serial, store, scheduled, std::move(outcome));
+            }
+        );
+    }
+
+private:
+    std::weak_ptr<scheduler_core_base> core_;
+    boost::asio::any_io_executor executor_;
+    std::string job_id_;
+    std::uint64_t serial_;
+    std::string jobstore_;
+    instant scheduled_;
+    std::atomic<bool> reported_{false};
+};
+
+/// A run handed to an executor: the task, what it will see, and where its outcome goes.
+class pending_run
+{
+public:
+    pending_run(task code, job_context context, std::shared_ptr<run_reporter> reporter)
+        : code(std::move(code)), context(std::move(context)), reporter(std::move(reporter))
+    {
+    }
+
+    asched::task code;
+    job_context context;
+    std::shared_ptr<run_reporter> reporter;
+};
+
+}  // namespace asched::detail
+
+#endif

@@ -1,0 +1,1367 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+
+#ifndef ASCHED_LIB_SCHEDULER_CORE_HPP
+#define ASCHED_LIB_SCHEDULER_CORE_HPP
+
+// The scheduler's state and logic, a template on its clocks. Instantiated once for system_clocks in
+// lib/scheduler.cpp and once for the tests' mock clocks, so that Asio is compiled into few translation units.
+
+#include <asched/errors.hpp>
+#include <asched/events.hpp>
+#include <asched/executors.hpp>
+#include <asched/job.hpp>
+#include <asched/log.hpp>
+#include <asched/scheduler.hpp>
+#include <asched/scheduler_options.hpp>
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/wait_traits.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <vector>
+
+#include "run_plan.hpp"
+#include "run_reporting.hpp"
+
+namespace asched::detail {
+
+/// A named executor. Slots are never erased, so that jobs can point at them; a removed executor leaves its slot
+/// empty until one of that name is added again.
+struct executor_slot
+{
+    std::string name;
+    std::shared_ptr<job_executor> executor;
+};
+
+/// The first fire time of a trigger for a job added (or resumed) at `now`. A date trigger answers its run date even
+/// when it is past: a job whose only run is already due is a misfire to handle, never silently dropped.
+inline std::optional<instant> first_fire_time(const trigger& when, instant now)
+{
+    if (when.kind() == "date")
+        return when.next_fire_time(std::nullopt, instant::min());
+    return when.next_fire_time(std::nullopt, now);
+}
+
+/// Ids of 11 base-62 characters (fits std::string's small buffer): a bijective mix of a per-scheduler random seed
+/// and a counter, so ids never repeat within a scheduler and are unlikely to meet across schedulers.
+class id_generator
+{
+public:
+    id_generator() : state_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
+
+    std::string next()
+    {
+        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);  // splitmix64
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        z ^= z >> 31;
+        static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        std::string id(11, '0');
+        for (auto& c : id)
+        {
+            c = digits[z % 62];
+            z /= 62;
+        }
+        return id;
+    }
+
+private:
+    std::uint64_t state_;
+};
+
+template <class Clocks>
+class scheduler_core final : public scheduler_core_base, public std::enable_shared_from_this<scheduler_core<Clocks>>
+{
+public:
+    using timer_clock = typename Clocks::timer_clock;
+    using timer_type = boost::asio::
+        basic_waitable_timer<timer_clock, boost::asio::wait_traits<timer_clock>, boost::asio::any_io_executor>;
+
+    /// One job. Reference-counted without atomics (only the scheduler's executor touches it): the index holds one
+    /// reference, each pending timer wait another, so a wait completing after removal finds live memory.
+    struct record
+    {
+        record(scheduler_core* owner, std::string id, task code, trigger when, timer_type timer)
+            : core(owner), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(std::move(timer))
+        {
+        }
+
+        std::uint32_t references{1};
+        std::uint32_t running{0};
+        std::uint32_t generation{0};  // bumped on every re-arm and cancel: a wait of an older generation is stale
+        std::uint32_t max_instances{1};
+        std::uint64_t serial{0};
+        scheduler_core* core;  // null once the core is gone
+        std::string id;
+        std::string name;
+        task code;
+        std::shared_ptr<const job_arguments> arguments;
+        trigger when;
+        executor_slot* executor{nullptr};
+        std::chrono::microseconds grace{};
+        bool coalesce{true};
+        bool indexed{true};
+        bool pending{false};
+        std::optional<instant> next_run_time;
+        timer_type timer;
+    };
+
+    /// Shares a record with a pending wait.
+    class record_ref
+    {
+    public:
+        explicit record_ref(record* r) noexcept : r_(r) { ++r_->references; }
+        record_ref(record_ref&& other) noexcept : r_(std::exchange(other.r_, nullptr)) {}
+        record_ref(const record_ref&) = delete;
+        record_ref& operator=(const record_ref&) = delete;
+        record_ref& operator=(record_ref&&) = delete;
+        ~record_ref() { release(r_); }
+        record* get() const noexcept { return r_; }
+
+        static void release(record* r) noexcept
+        {
+            if (r != nullptr && --r->references == 0)
+                delete r;
+        }
+
+    private:
+        record* r_;
+    };
+
+    /// The completion handler of a job's timer.
+    struct wait_handler
+    {
+        record_ref ref;
+        std::uint32_t generation;
+
+        void operator()(error_code ec)
+        {
+            record* r = ref.get();
+            if (ec || r->core == nullptr || generation != r->generation)
+                return;  // cancelled, re-armed or orphaned
+            r->core->on_timer(*r);
+        }
+    };
+
+    scheduler_core(boost::asio::any_io_executor executor, scheduler_options options, void* owner)
+        : executor_(std::move(executor)), options_(std::move(options)), owner_(owner)
+    {
+        if (options_.job_defaults.max_instances == 0)
+            throw std::invalid_argument("job_defaults.max_instances: 0 is not allowed; give at least 1");
+        if (options_.job_defaults.misfire_grace_time.count() < 0)
+            throw std::invalid_argument("job_defaults.misfire_grace_time: must not be negative");
+        slot("default").executor = make_thread_pool_executor(10);
+        slot("inline").executor = make_inline_executor();
+        for (auto& [name, ex] : options_.executors)
+        {
+            if (!ex)
+                throw std::invalid_argument("executors['" + name + "']: the executor must not be null");
+            slot(name).executor = ex;
+        }
+        options_.executors.clear();
+    }
+
+    ~scheduler_core() override
+    {
+        for (record* r : index_)
+            orphan(r);
+        for (record* r : index_)
+            record_ref::release(r);
+        for (auto& [name, s] : executors_)
+            if (s.executor && (state_ != scheduler_state::stopped || started_))
+                shutdown_executor(s, false);
+    }
+
+    // ---------------------------------------------------------------------------------------------- accessors
+
+    const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
+    const time_zone& zone() const noexcept { return options_.zone; }
+    scheduler_state state() const noexcept { return state_; }
+    std::size_t job_count() const noexcept { return index_.size(); }
+
+    // ---------------------------------------------------------------------------------------------- lifecycle
+
+    void start(bool paused)
+    {
+        if (shut_down_)
+            throw scheduler_error(errc::shut_down, "the scheduler was shut down; create a new one to start again");
+        if (started_)
+            throw scheduler_error(errc::already_running, "the scheduler was started already");
+        started_ = true;
+        state_ = paused ? scheduler_state::paused : scheduler_state::running;
+        const instant now = Clocks::now();
+        for (record* r : index_)
+            if (r->pending)
+            {
+                r->pending = false;
+                if (!r->next_run_time)
+                    r->next_run_time = first_fire_time(r->when, now);
+            }
+        watch_clock_steps();
+        log(log_level::info, "scheduler started");
+        emit(event_code::scheduler_started, [](event&) {});
+        if (state_ == scheduler_state::running)
+            arm_all();
+    }
+
+    void pause()
+    {
+        require_started();
+        if (state_ == scheduler_state::paused)
+            return;
+        state_ = scheduler_state::paused;
+        for (record* r : index_)
+            disarm(*r);
+        log(log_level::info, "scheduler paused");
+        emit(event_code::scheduler_paused, [](event&) {});
+    }
+
+    void resume()
+    {
+        require_started();
+        if (state_ == scheduler_state::running)
+            return;
+        state_ = scheduler_state::running;
+        log(log_level::info, "scheduler resumed");
+        emit(event_code::scheduler_resumed, [](event&) {});
+        arm_all();
+    }
+
+    /// Stops timers and executors; with `wait`, thread pools are joined. Completes async_run waiters.
+    void shutdown(bool wait)
+    {
+        if (!started_ || shut_down_)
+            return;
+        stop_timers();
+        for (auto& [name, s] : executors_)
+            if (s.executor)
+                shutdown_executor(s, wait);
+        finish_shutdown();
+    }
+
+    void async_shutdown(bool wait, boost::asio::any_completion_handler<void(error_code)> handler)
+    {
+        shutdown_waiters_.push_back(std::move(handler));
+        if (!started_ || shut_down_)
+        {
+            complete_waiters(shutdown_waiters_);
+            return;
+        }
+        if (!stopping_)
+        {
+            stopping_ = true;
+            stop_timers();
+        }
+        if (!wait)
+        {
+            shutdown(false);
+            return;
+        }
+        maybe_finish_async_shutdown();
+    }
+
+    void async_run(boost::asio::any_completion_handler<void(error_code)> handler)
+    {
+        if (run_waiter_)
+        {
+            complete_later(std::move(handler), errc::already_running);
+            return;
+        }
+        if (shut_down_)
+        {
+            complete_later(std::move(handler), error_code{});
+            return;
+        }
+        auto slot = boost::asio::get_associated_cancellation_slot(handler);
+        if (slot.is_connected())
+        {
+            slot.assign([weak = this->weak_from_this(), ex = executor_](boost::asio::cancellation_type type) {
+                if ((type & boost::asio::cancellation_type::terminal) == boost::asio::cancellation_type::none)
+                    return;
+                boost::asio::post(ex, [weak] {
+                    if (auto self = weak.lock())
+                        self->async_shutdown(true, [](error_code) {});
+                });
+            });
+        }
+        run_waiter_.emplace(std::move(handler));
+        run_work_.emplace(boost::asio::prefer(executor_, boost::asio::execution::outstanding_work.tracked));
+        if (!started_)
+            start(false);
+    }
+
+    // ---------------------------------------------------------------------------------------------- executors
+
+    void add_executor(std::string name, std::shared_ptr<job_executor> ex)
+    {
+        if (!ex)
+            throw std::invalid_argument("add_executor '" + name + "': the executor must not be null");
+        auto& s = slot(name);
+        if (s.executor)
+            throw scheduler_error(
+                errc::conflicting_name,
+                "executor '" + name + "' exists already; remove it before adding another"
+            );
+        s.executor = std::move(ex);
+        emit(event_code::executor_added, [&](event& e) { e.alias = name; });
+    }
+
+    void remove_executor(std::string_view name)
+    {
+        auto it = executors_.find(name);
+        if (it == executors_.end() || !it->second.executor)
+            throw scheduler_error(errc::executor_not_found, "executor '" + std::string(name) + "' not found");
+        shutdown_executor(it->second, true);
+        it->second.executor.reset();
+        emit(event_code::executor_removed, [&](event& e) { e.alias = std::string(name); });
+    }
+
+    // ---------------------------------------------------------------------------------------------- tasks
+
+    void register_task(std::string name, task code)
+    {
+        if (name.empty())
+            throw std::invalid_argument("register_task: the task name must not be empty");
+        auto named = code.with_name(name);
+        tasks_.insert_or_assign(std::move(name), std::move(named));
+    }
+
+    std::optional<task> find_task(std::string_view name) const
+    {
+        auto it = tasks_.find(name);
+        if (it == tasks_.end())
+            return std::nullopt;
+        return it->second;
+    }
+
+    task registered_task(std::string_view name) const
+    {
+        auto found = find_task(name);
+        if (!found)
+            throw scheduler_error(
+                errc::task_not_found,
+                "task '" + std::string(name) + "' is not registered; call register_task first"
+            );
+        return *found;
+    }
+
+    // ---------------------------------------------------------------------------------------------- jobs
+
+    job add_job(task code, trigger when, job_options o)
+    {
+        check_store(o.jobstore);
+        if (o.max_instances && *o.max_instances == 0)
+            throw std::invalid_argument("job option max_instances: 0 is not allowed; give at least 1");
+        if (o.misfire_grace_time && o.misfire_grace_time->count() < 0)
+            throw std::invalid_argument("job option misfire_grace_time: must not be negative");
+        std::string executor_name = !o.executor.empty()
+                                        ? std::move(o.executor)
+                                        : std::string(code.kind() == task_kind::function ? "default" : "inline");
+        executor_slot& ex = existing_slot(executor_name);
+        when = when.with_default_zone(options_.zone);
+
+        std::optional<instant> keep_next;
+        bool replaced = false;
+        if (o.id.empty())
+        {
+            do
+                o.id = ids_.next();
+            while (find(o.id) != nullptr);
+        }
+        else if (record* old = find(o.id))
+        {
+            if (!o.replace_existing)
+                throw scheduler_error(
+                    errc::conflicting_job_id,
+                    "job id '" + o.id +
+                        "' is taken in job store 'default'; pass "
+                        "replace_existing = true to replace that job"
+                );
+            // Same trigger: keep the schedule, so that registering at every start-up changes nothing
+            if (old->when == when && !old->pending)
+                keep_next = old->next_run_time;
+            unindex(*old);
+            replaced = true;
+        }
+
+        auto* r = new record(this, std::move(o.id), std::move(code), std::move(when), timer_type(executor_));
+        r->serial = ++serials_;
+        r->name = !o.name.empty() ? std::move(o.name) : (!r->code.name().empty() ? std::string(r->code.name()) : r->id);
+        r->executor = &ex;
+        r->grace = o.misfire_grace_time.value_or(options_.job_defaults.misfire_grace_time);
+        r->coalesce = o.coalesce.value_or(options_.job_defaults.coalesce);
+        r->max_instances = static_cast<std::uint32_t>(o.max_instances.value_or(options_.job_defaults.max_instances));
+        if (!o.args.empty() || !o.kwargs.empty())
+            r->arguments = std::make_shared<const job_arguments>(job_arguments{std::move(o.args), std::move(o.kwargs)});
+        index_.insert(r);
+
+        if (o.paused)
+            r->next_run_time.reset();
+        else if (o.next_run_time)
+            r->next_run_time = o.next_run_time;
+        else if (keep_next)
+            r->next_run_time = keep_next;
+        else if (started_)
+            r->next_run_time = first_fire_time(r->when, Clocks::now());
+        else
+            r->pending = true;  // its first run time is computed at start
+        if (started_ && !o.paused && !r->next_run_time)
+            log(log_level::warning,
+                "job '" + r->id + "' was added, but its trigger " + r->when.describe() +
+                    " has no fire time left: it stays paused");
+        arm(*r);
+        if (log_level::info >= log_threshold_)
+            log(log_level::info, std::string(replaced ? "replaced" : "added") + " job '" + r->id + "'");
+        emit(event_code::job_added, [&](event& e) {
+            e.job_id = r->id;
+            e.jobstore = "default";
+        });
+        return snapshot(*r);
+    }
+
+    std::optional<job> get_job(std::string_view id, std::string_view jobstore) const
+    {
+        if (!store_matches(jobstore))
+            return std::nullopt;
+        const record* r = find(id);
+        if (r == nullptr)
+            return std::nullopt;
+        return snapshot(*r);
+    }
+
+    std::vector<job> get_jobs(std::string_view jobstore) const
+    {
+        std::vector<job> jobs;
+        if (!store_matches(jobstore))
+            return jobs;
+        std::vector<const record*> sorted(index_.begin(), index_.end());
+        std::sort(sorted.begin(), sorted.end(), [](const record* a, const record* b) {
+            // By next run time; pending jobs next, then paused ones; ties by id for a stable table
+            const auto rank = [](const record* r) { return r->next_run_time ? 0 : (r->pending ? 1 : 2); };
+            if (rank(a) != rank(b))
+                return rank(a) < rank(b);
+            if (a->next_run_time && *a->next_run_time != *b->next_run_time)
+                return *a->next_run_time < *b->next_run_time;
+            return a->id < b->id;
+        });
+        jobs.reserve(sorted.size());
+        for (const record* r : sorted)
+            jobs.push_back(snapshot(*r));
+        return jobs;
+    }
+
+    void print_jobs(std::ostream& out, std::string_view jobstore) const
+    {
+        const auto jobs = get_jobs(jobstore);
+        out << "Jobstore default:\n";
+        if (jobs.empty())
+            out << "    No scheduled jobs\n";
+        for (const auto& j : jobs)
+        {
+            out << "    " << j.id;
+            if (j.name != j.id)
+                out << " \"" << j.name << "\"";
+            out << " (trigger: " << j.trigger.describe() << ", ";
+            if (j.next_run_time)
+                out << "next run at: " << format_datetime(*j.next_run_time, display_zone(j.trigger));
+            else
+                out << (j.pending ? "pending: first run computed at start" : "paused");
+            out << ")\n";
+        }
+    }
+
+    job modify_job(std::string_view id, job_changes changes, std::string_view jobstore)
+    {
+        record& r = existing(id, jobstore);
+        if (changes.max_instances && *changes.max_instances == 0)
+            throw std::invalid_argument("job option max_instances: 0 is not allowed; give at least 1");
+        if (changes.misfire_grace_time && changes.misfire_grace_time->count() < 0)
+            throw std::invalid_argument("job option misfire_grace_time: must not be negative");
+        executor_slot* ex = changes.executor ? &existing_slot(*changes.executor) : r.executor;
+
+        r.executor = ex;
+        if (changes.name)
+            r.name = std::move(*changes.name);
+        if (changes.task)
+            r.code = std::move(*changes.task);
+        if (changes.misfire_grace_time)
+            r.grace = *changes.misfire_grace_time;
+        if (changes.coalesce)
+            r.coalesce = *changes.coalesce;
+        if (changes.max_instances)
+            r.max_instances = static_cast<std::uint32_t>(*changes.max_instances);
+        if (changes.args || changes.kwargs)
+        {
+            job_arguments arguments = r.arguments ? *r.arguments : job_arguments{};
+            if (changes.args)
+                arguments.args = std::move(*changes.args);
+            if (changes.kwargs)
+                arguments.kwargs = std::move(*changes.kwargs);
+            r.arguments = std::make_shared<const job_arguments>(std::move(arguments));
+        }
+        if (changes.trigger)
+        {
+            r.when = changes.trigger->with_default_zone(options_.zone);
+            // A paused job stays paused; a pending one gets its time at start
+            if (r.next_run_time && !changes.next_run_time)
+                r.next_run_time = first_fire_time(r.when, Clocks::now());
+        }
+        if (changes.next_run_time)
+        {
+            r.next_run_time = changes.next_run_time;
+            r.pending = false;
+        }
+        arm(r);
+        emit_job(event_code::job_modified, r);
+        return snapshot(r);
+    }
+
+    job reschedule_job(std::string_view id, trigger when, std::string_view jobstore)
+    {
+        record& r = existing(id, jobstore);
+        r.when = when.with_default_zone(options_.zone);
+        if (started_)
+        {
+            r.pending = false;
+            r.next_run_time = first_fire_time(r.when, Clocks::now());
+        }
+        else
+        {
+            r.pending = true;
+            r.next_run_time.reset();
+        }
+        arm(r);
+        emit_job(event_code::job_modified, r);
+        return snapshot(r);
+    }
+
+    job pause_job(std::string_view id, std::string_view jobstore)
+    {
+        record& r = existing(id, jobstore);
+        r.next_run_time.reset();
+        r.pending = false;
+        disarm(r);
+        emit_job(event_code::job_modified, r);
+        return snapshot(r);
+    }
+
+    std::optional<job> resume_job(std::string_view id, std::string_view jobstore)
+    {
+        record& r = existing(id, jobstore);
+        if (!started_)
+        {
+            r.pending = true;
+            emit_job(event_code::job_modified, r);
+            return snapshot(r);
+        }
+        r.next_run_time = first_fire_time(r.when, Clocks::now());
+        if (!r.next_run_time)
+        {
+            remove(r);
+            return std::nullopt;
+        }
+        arm(r);
+        emit_job(event_code::job_modified, r);
+        return snapshot(r);
+    }
+
+    void remove_job(std::string_view id, std::string_view jobstore) { remove(existing(id, jobstore)); }
+
+    void remove_all_jobs(std::string_view jobstore)
+    {
+        if (!store_matches(jobstore))
+            throw scheduler_error(errc::jobstore_not_found, "job store '" + std::string(jobstore) + "' not found");
+        std::vector<record*> all(index_.begin(), index_.end());
+        for (record* r : all)
+            unindex(*r);
+        log(log_level::info, "removed all jobs");
+        emit(event_code::all_jobs_removed, [&](event& e) { e.jobstore = std::string(jobstore); });
+    }
+
+    void run_job_now(std::string_view id, std::string_view jobstore)
+    {
+        record& r = existing(id, jobstore);
+        if (!started_ || shut_down_)
+            throw scheduler_error(
+                errc::scheduler_not_running,
+                "run_job_now '" + r.id + "': the scheduler is not running; start it first"
+            );
+        const instant now = Clocks::now();
+        const record_ref hold(&r);  // an inline run may remove the job
+        if (r.running >= r.max_instances)
+            report_refused(r, run_times{now});
+        else
+            submit(r, now);
+    }
+
+    // ---------------------------------------------------------------------------------------------- events
+
+    listener_id add_listener(event_listener listener, event_mask mask)
+    {
+        const auto id = listener_id{++listener_serial_};
+        listeners_.push_back({id, mask, std::move(listener)});
+        update_listener_mask();
+        return id;
+    }
+
+    void remove_listener(listener_id id)
+    {
+        for (auto& l : listeners_)
+            if (l.id == id)
+                l.function = nullptr;  // erased after any emission in progress
+        if (emitting_ == 0)
+            std::erase_if(listeners_, [](const listener& l) { return !l.function; });
+        update_listener_mask();
+    }
+
+    // ---------------------------------------------------------------------------------------------- runs
+
+    void run_finished(
+        const std::string& job_id,
+        std::uint64_t serial,
+        const std::string& jobstore,
+        instant scheduled,
+        job_outcome outcome
+    ) override
+    {
+        if (record* r = find(job_id); r != nullptr && r->serial == serial && r->running > 0)
+            --r->running;
+        --runs_in_flight_;
+        report_outcome(job_id, jobstore, scheduled, std::move(outcome));
+        maybe_finish_async_shutdown();
+    }
+
+    /// For tests: how many runs are in progress.
+    std::size_t runs_in_flight() const noexcept { return runs_in_flight_; }
+
+private:
+    struct listener
+    {
+        listener_id id;
+        event_mask mask;
+        event_listener function;
+    };
+
+    struct id_hash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+        std::size_t operator()(const record* r) const noexcept { return (*this)(std::string_view(r->id)); }
+    };
+
+    struct id_equal
+    {
+        using is_transparent = void;
+        static std::string_view key(std::string_view id) noexcept { return id; }
+        static std::string_view key(const record* r) noexcept { return r->id; }
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const noexcept
+        {
+            return key(a) == key(b);
+        }
+    };
+
+    // ---------------------------------------------------------------------------------------------- lookup
+
+    record* find(std::string_view id) const
+    {
+        auto it = index_.find(id);
+        return it == index_.end() ? nullptr : *it;
+    }
+
+    static bool store_matches(std::string_view jobstore) noexcept { return jobstore.empty() || jobstore == "default"; }
+
+    static void check_store(std::string_view jobstore)
+    {
+        if (!store_matches(jobstore))
+            throw scheduler_error(
+                errc::jobstore_not_found,
+                "job store '" + std::string(jobstore) + "' not found; this scheduler has only 'default'"
+            );
+    }
+
+    record& existing(std::string_view id, std::string_view jobstore) const
+    {
+        record* r = store_matches(jobstore) ? find(id) : nullptr;
+        if (r == nullptr)
+            throw scheduler_error(
+                errc::job_not_found,
+                "job '" + std::string(id) + "' not found in job store '" +
+                    std::string(jobstore.empty() ? "default" : jobstore) + "'"
+            );
+        return *r;
+    }
+
+    executor_slot& slot(const std::string& name)
+    {
+        auto it = executors_.find(name);
+        if (it == executors_.end())
+            it = executors_.emplace(name, executor_slot{name, nullptr}).first;
+        return it->second;
+    }
+
+    executor_slot& existing_slot(const std::string& name)
+    {
+        auto it = executors_.find(name);
+        if (it == executors_.end() || !it->second.executor)
+            throw scheduler_error(
+                errc::executor_not_found,
+                "executor '" + name + "' not found; add it first, or use 'default' or 'inline'"
+            );
+        return it->second;
+    }
+
+    const time_zone& display_zone(const trigger& when) const
+    {
+        thread_local time_zone zone;
+        zone = when.zone().is_specified() ? when.zone() : options_.zone;
+        return zone;
+    }
+
+    job snapshot(const record& r) const
+    {
+        static const auto no_arguments = std::make_shared<const job_arguments>();
+        return job{
+            .id = r.id,
+            .name = r.name,
+            .task = r.code,
+            .trigger = r.when,
+            .executor = r.executor->name,
+            .jobstore = "default",
+            .misfire_grace_time = r.grace,
+            .coalesce = r.coalesce,
+            .max_instances = r.max_instances,
+            .arguments = r.arguments ? r.arguments : no_arguments,
+            .next_run_time = r.next_run_time,
+            .pending = r.pending,
+            .running_instances = r.running,
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------- timers
+
+    /// Arms the job's timer for its next run time when the scheduler runs; disarms it otherwise.
+    void arm(record& r)
+    {
+        if (state_ != scheduler_state::running || stopping_ || !r.indexed || !r.next_run_time)
+        {
+            disarm(r);
+            return;
+        }
+        // An absolute deadline: a slow pass never delays the next one
+        const auto remaining = *r.next_run_time - Clocks::now();
+        r.timer.expires_at(Clocks::timer_now() + std::chrono::duration_cast<typename timer_clock::duration>(remaining));
+        ++r.generation;
+        r.timer.async_wait(wait_handler{record_ref(&r), r.generation});
+    }
+
+    void disarm(record& r)
+    {
+        ++r.generation;
+        r.timer.cancel();
+    }
+
+    void arm_all()
+    {
+        for (record* r : index_)
+            arm(*r);
+    }
+
+    void stop_timers()
+    {
+        for (record* r : index_)
+            disarm(*r);
+        if (step_watcher_)
+            step_watcher_->cancel();
+    }
+
+    void watch_clock_steps()
+    {
+        if (!step_watcher_)
+            step_watcher_.emplace(executor_);
+        step_watcher_->async_wait([weak = this->weak_from_this()](error_code ec) {
+            auto self = weak.lock();
+            if (ec || !self || self->shut_down_ || self->stopping_)
+                return;
+            self->log(
+                log_level::info,
+                "the system clock was set; re-arming " + std::to_string(self->index_.size()) +
+                    " job timers for the new time"
+            );
+            self->arm_all();
+            self->watch_clock_steps();
+        });
+    }
+
+    void on_timer(record& r)
+    {
+        if (state_ != scheduler_state::running || stopping_ || !r.next_run_time)
+            return;
+        const instant now = Clocks::now();
+        if (*r.next_run_time > now)
+        {
+            arm(r);  // woke early: the wall clock moved back
+            return;
+        }
+        const record_ref hold(&r);  // runs below may remove the job
+        run_plan plan = plan_runs(
+            r.when,
+            *r.next_run_time,
+            now,
+            run_policy{r.grace, r.coalesce, r.max_instances},
+            r.running
+        );
+
+        // The job's state first, so that runs below see it as it will be
+        r.next_run_time = plan.next_run_time;
+        arm(r);
+        if (!plan.missed.empty())
+            report_missed(r, plan.missed);
+        if (!plan.refused.empty())
+            report_refused(r, plan.refused);
+        for (const instant t : plan.runs)
+        {
+            if (!r.indexed)
+                break;  // a run removed the job: the rest do not run
+            submit(r, t);
+        }
+        if (!plan.next_run_time && r.indexed)
+            remove(r);  // the trigger has finished
+    }
+
+    // ---------------------------------------------------------------------------------------------- runs
+
+    void submit(record& r, instant scheduled)
+    {
+        ++r.running;
+        ++runs_in_flight_;
+        if (listener_mask_ & static_cast<event_mask>(event_code::job_submitted))
+            emit(event_code::job_submitted, [&](event& e) {
+                e.job_id = r.id;
+                e.jobstore = "default";
+                e.scheduled_run_times = {scheduled};
+            });
+        job_executor* ex = r.executor->executor.get();
+        if (ex == nullptr)
+        {
+            job_outcome outcome;
+            outcome.error = std::make_exception_ptr(scheduler_error(
+                errc::executor_not_found,
+                "executor '" + r.executor->name + "' was removed; the run cannot start"
+            ));
+            finish(r, scheduled, std::move(outcome));
+            return;
+        }
+        if (ex->runs_inline() && r.code.kind() == task_kind::function)
+        {
+            // The fast path: no job_run, no reporter, no post
+            const job_context
+                context(r.id, scheduled, r.arguments, executor_, owner_, &typeid(basic_scheduler<Clocks>));
+            job_outcome outcome;
+            r.code.impl().run(context, outcome);
+            finish(r, scheduled, std::move(outcome));
+            return;
+        }
+        auto reporter = std::make_shared<core_reporter>(
+            this->weak_from_this(),
+            executor_,
+            r.id,
+            r.serial,
+            std::string("default"),
+            scheduled
+        );
+        job_run run(std::make_unique<pending_run>(
+            r.code,
+            job_context(r.id, scheduled, r.arguments, executor_, owner_, &typeid(basic_scheduler<Clocks>)),
+            std::move(reporter)
+        ));
+        try
+        {
+            ex->submit(std::move(run));
+        }
+        catch (...)
+        {
+            // The executor refused: its job_run, destroyed unstarted, reports the run abandoned
+            log(log_level::error, "executor '" + r.executor->name + "' refused a run of job '" + r.id + "'");
+        }
+    }
+
+    void finish(record& r, instant scheduled, job_outcome outcome)
+    {
+        --r.running;
+        --runs_in_flight_;
+        report_outcome(r.id, "default", scheduled, std::move(outcome));
+        maybe_finish_async_shutdown();
+    }
+
+    void report_outcome(const std::string& job_id, const std::string& jobstore, instant scheduled, job_outcome outcome)
+    {
+        if (outcome.error)
+        {
+            if (log_level::error >= log_threshold_)
+                log(log_level::error, "job '" + job_id + "' failed: " + describe_exception(outcome.error));
+            emit(event_code::job_error, [&](event& e) {
+                e.job_id = job_id;
+                e.jobstore = jobstore;
+                e.scheduled_run_times = {scheduled};
+                e.exception = outcome.error;
+            });
+        }
+        else if (listener_mask_ & static_cast<event_mask>(event_code::job_executed))
+        {
+            emit(event_code::job_executed, [&](event& e) {
+                e.job_id = job_id;
+                e.jobstore = jobstore;
+                e.scheduled_run_times = {scheduled};
+                e.result = std::move(outcome.result);
+                e.return_value = std::move(outcome.value);
+            });
+        }
+    }
+
+    void report_missed(record& r, const run_times& missed)
+    {
+        if (log_level::warning >= log_threshold_)
+            log(log_level::warning,
+                "job '" + r.id + "' missed " + std::to_string(missed.size()) + " run(s), the latest scheduled for " +
+                    format_datetime(missed.back(), display_zone(r.when)) + ": later than its misfire grace time");
+        if (r.coalesce)
+            emit(event_code::job_missed, [&](event& e) {
+                e.job_id = r.id;
+                e.jobstore = "default";
+                e.scheduled_run_times.assign(missed.begin(), missed.end());
+            });
+        else
+            for (const instant t : missed)
+                emit(event_code::job_missed, [&](event& e) {
+                    e.job_id = r.id;
+                    e.jobstore = "default";
+                    e.scheduled_run_times = {t};
+                });
+    }
+
+    void report_refused(record& r, const run_times& refused)
+    {
+        if (log_level::warning >= log_threshold_)
+            log(log_level::warning,
+                "job '" + r.id + "': " + std::to_string(refused.size()) + " run(s) not started: max_instances (" +
+                    std::to_string(r.max_instances) + ") runs are still running");
+        emit(event_code::job_max_instances, [&](event& e) {
+            e.job_id = r.id;
+            e.jobstore = "default";
+            e.scheduled_run_times.assign(refused.begin(), refused.end());
+        });
+    }
+
+    static std::string describe_exception(const std::exception_ptr& error)
+    {
+        try
+        {
+            std::rethrow_exception(error);
+        }
+        catch (const std::exception& e)
+        {
+            return e.what();
+        }
+        catch (...)
+        {
+            return "an exception not derived from std::exception";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- removal
+
+    /// Takes a job out of the index; a pending wait or a run in progress may still hold the record.
+    void unindex(record& r)
+    {
+        r.indexed = false;
+        disarm(r);
+        index_.erase(std::string_view(r.id));
+        record_ref::release(&r);
+    }
+
+    void remove(record& r)
+    {
+        const std::string id = r.id;
+        unindex(r);
+        if (log_level::info >= log_threshold_)
+            log(log_level::info, "removed job '" + id + "'");
+        emit(event_code::job_removed, [&](event& e) {
+            e.job_id = id;
+            e.jobstore = "default";
+        });
+    }
+
+    static void orphan(record* r) noexcept
+    {
+        r->core = nullptr;
+        ++r->generation;
+        r->timer.cancel();
+    }
+
+    // ---------------------------------------------------------------------------------------------- shutdown
+
+    void shutdown_executor(executor_slot& s, bool wait)
+    {
+        try
+        {
+            s.executor->shutdown(wait);
+        }
+        catch (const std::exception& e)
+        {
+            log(log_level::error, "executor '" + s.name + "' failed to shut down: " + e.what());
+        }
+    }
+
+    void maybe_finish_async_shutdown()
+    {
+        if (!stopping_ || shut_down_ || runs_in_flight_ != 0)
+            return;
+        for (auto& [name, s] : executors_)
+            if (s.executor)
+                shutdown_executor(s, true);  // idle by now: joins at once
+        finish_shutdown();
+    }
+
+    void finish_shutdown()
+    {
+        if (shut_down_)
+            return;
+        stop_timers();
+        shut_down_ = true;
+        stopping_ = false;
+        state_ = scheduler_state::stopped;
+        log(log_level::info, "scheduler shut down");
+        emit(event_code::scheduler_shutdown, [](event&) {});
+        complete_waiters(shutdown_waiters_);
+        if (run_waiter_)
+        {
+            auto handler = std::move(*run_waiter_);
+            run_waiter_.reset();
+            complete_later(std::move(handler), error_code{});
+        }
+        run_work_.reset();
+    }
+
+    void complete_waiters(std::vector<boost::asio::any_completion_handler<void(error_code)>>& waiters)
+    {
+        auto all = std::move(waiters);
+        waiters.clear();
+        for (auto& handler : all)
+            complete_later(std::move(handler), error_code{});
+    }
+
+    /// Completes through the scheduler's executor, then the handler's own: never inside the initiating call.
+    void complete_later(boost::asio::any_completion_handler<void(error_code)> handler, error_code ec)
+    {
+        boost::asio::post(executor_, boost::asio::append(std::move(handler), ec));
+    }
+
+    void require_started() const
+    {
+        if (!started_ || shut_down_)
+            throw scheduler_error(errc::scheduler_not_running, "the scheduler is not running; start it first");
+    }
+
+    // ---------------------------------------------------------------------------------------------- events
+
+    void update_listener_mask()
+    {
+        listener_mask_ = 0;
+        for (const auto& l : listeners_)
+            if (l.function)
+                listener_mask_ |= l.mask;
+    }
+
+    void emit_job(event_code code, const record& r)
+    {
+        emit(code, [&](event& e) {
+            e.job_id = r.id;
+            e.jobstore = "default";
+        });
+    }
+
+    /// Builds the event only when a listener wants it; a listener that throws is logged and the others still run.
+    template <class Fill>
+    void emit(event_code code, Fill&& fill)
+    {
+        if ((listener_mask_ & static_cast<event_mask>(code)) == 0)
+            return;
+        event e;
+        e.code = code;
+        e.when = Clocks::now();
+        fill(e);
+        ++emitting_;
+        for (std::size_t i = 0; i < listeners_.size(); ++i)
+        {
+            if (!listeners_[i].function || (listeners_[i].mask & e.bit()) == 0)
+                continue;
+            try
+            {
+                auto function = listeners_[i].function;  // a listener may remove itself
+                function(e);
+            }
+            catch (const std::exception& error)
+            {
+                log(log_level::warning,
+                    "a listener threw on " + std::string(to_string(code)) + ": " + error.what() + "; ignored");
+            }
+            catch (...)
+            {
+                log(log_level::warning, "a listener threw on " + std::string(to_string(code)) + "; ignored");
+            }
+        }
+        if (--emitting_ == 0)
+            std::erase_if(listeners_, [](const listener& l) { return !l.function; });
+    }
+
+    void log(log_level level, const std::string& line) const
+    {
+        if (options_.log)
+            options_.log(level, line);
+    }
+
+    boost::asio::any_io_executor executor_;
+    scheduler_options options_;
+    void* owner_;
+    scheduler_state state_{scheduler_state::stopped};
+    bool started_{false};
+    bool stopping_{false};
+    bool shut_down_{false};
+    boost::unordered_flat_set<record*, id_hash, id_equal> index_;
+    std::map<std::string, executor_slot, std::less<>> executors_;
+    std::map<std::string, task, std::less<>> tasks_;
+    std::vector<listener> listeners_;
+    event_mask listener_mask_{0};
+    std::uint64_t listener_serial_{0};
+    int emitting_{0};
+    std::uint64_t serials_{0};
+    std::size_t runs_in_flight_{0};
+    id_generator ids_;
+    // Lines below this level are not even formatted; the sink filters further
+    log_level log_threshold_{log_level::debug};
+    std::optional<typename Clocks::step_watcher> step_watcher_;
+    std::vector<boost::asio::any_completion_handler<void(error_code)>> shutdown_waiters_;
+    std::optional<boost::asio::any_completion_handler<void(error_code)>> run_waiter_;
+    std::optional<boost::asio::any_io_executor> run_work_;
+};
+
+}  // namespace asched::detail
+
+namespace asched {
+
+// ------------------------------------------------------------------------------------------ basic_scheduler
+
+template <class Clocks>
+basic_scheduler<Clocks>::basic_scheduler(boost::asio::io_context& context, scheduler_options options)
+    : basic_scheduler(context.get_executor(), std::move(options))
+{
+}
+
+template <class Clocks>
+basic_scheduler<Clocks>::basic_scheduler(executor_type executor, scheduler_options options)
+    : core_(std::make_shared<detail::scheduler_core<Clocks>>(std::move(executor), std::move(options), this))
+{
+}
+
+template <class Clocks>
+basic_scheduler<Clocks>::~basic_scheduler()
+{
+    core_->shutdown(false);
+}
+
+template <class Clocks>
+auto basic_scheduler<Clocks>::get_executor() const noexcept -> executor_type
+{
+    return core_->executor();
+}
+
+template <class Clocks>
+const time_zone& basic_scheduler<Clocks>::zone() const noexcept
+{
+    return core_->zone();
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::start(bool paused)
+{
+    core_->start(paused);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::shutdown(bool wait)
+{
+    core_->shutdown(wait);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::pause()
+{
+    core_->pause();
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::resume()
+{
+    core_->resume();
+}
+
+template <class Clocks>
+scheduler_state basic_scheduler<Clocks>::state() const noexcept
+{
+    return core_->state();
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::add_executor(std::string name, std::shared_ptr<job_executor> executor)
+{
+    core_->add_executor(std::move(name), std::move(executor));
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::remove_executor(std::string_view name)
+{
+    core_->remove_executor(name);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::register_task(std::string name, task code)
+{
+    core_->register_task(std::move(name), std::move(code));
+}
+
+template <class Clocks>
+std::optional<task> basic_scheduler<Clocks>::find_task(std::string_view name) const
+{
+    return core_->find_task(name);
+}
+
+template <class Clocks>
+job basic_scheduler<Clocks>::add_job(task code, trigger when, job_options options)
+{
+    return core_->add_job(std::move(code), std::move(when), std::move(options));
+}
+
+template <class Clocks>
+job basic_scheduler<Clocks>::add_job(std::string_view task_name, trigger when, job_options options)
+{
+    return core_->add_job(core_->registered_task(task_name), std::move(when), std::move(options));
+}
+
+template <class Clocks>
+std::optional<job> basic_scheduler<Clocks>::get_job(std::string_view id, std::string_view jobstore) const
+{
+    return core_->get_job(id, jobstore);
+}
+
+template <class Clocks>
+std::vector<job> basic_scheduler<Clocks>::get_jobs(std::string_view jobstore) const
+{
+    return core_->get_jobs(jobstore);
+}
+
+template <class Clocks>
+std::size_t basic_scheduler<Clocks>::job_count() const noexcept
+{
+    return core_->job_count();
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::print_jobs(std::ostream& out, std::string_view jobstore) const
+{
+    core_->print_jobs(out, jobstore);
+}
+
+template <class Clocks>
+job basic_scheduler<Clocks>::modify_job(std::string_view id, job_changes changes, std::string_view jobstore)
+{
+    return core_->modify_job(id, std::move(changes), jobstore);
+}
+
+template <class Clocks>
+job basic_scheduler<Clocks>::reschedule_job(std::string_view id, trigger when, std::string_view jobstore)
+{
+    return core_->reschedule_job(id, std::move(when), jobstore);
+}
+
+template <class Clocks>
+job basic_scheduler<Clocks>::pause_job(std::string_view id, std::string_view jobstore)
+{
+    return core_->pause_job(id, jobstore);
+}
+
+template <class Clocks>
+std::optional<job> basic_scheduler<Clocks>::resume_job(std::string_view id, std::string_view jobstore)
+{
+    return core_->resume_job(id, jobstore);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::remove_job(std::string_view id, std::string_view jobstore)
+{
+    core_->remove_job(id, jobstore);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::remove_all_jobs(std::string_view jobstore)
+{
+    core_->remove_all_jobs(jobstore);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::run_job_now(std::string_view id, std::string_view jobstore)
+{
+    core_->run_job_now(id, jobstore);
+}
+
+template <class Clocks>
+listener_id basic_scheduler<Clocks>::add_listener(event_listener listener, event_mask mask)
+{
+    return core_->add_listener(std::move(listener), mask);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::remove_listener(listener_id id)
+{
+    core_->remove_listener(id);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::async_run_impl(boost::asio::any_completion_handler<void(error_code)> handler)
+{
+    // Hop to the scheduler's executor: the caller may be elsewhere, and the handler must not run inside this call
+    boost::asio::post(core_->executor(), [core = core_, h = std::move(handler)]() mutable {
+        core->async_run(std::move(h));
+    });
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::async_shutdown_impl(
+    bool wait,
+    boost::asio::any_completion_handler<void(error_code)> handler
+)
+{
+    boost::asio::post(core_->executor(), [core = core_, wait, h = std::move(handler)]() mutable {
+        core->async_shutdown(wait, std::move(h));
+    });
+}
+
+}  // namespace asched
+
+#endif
