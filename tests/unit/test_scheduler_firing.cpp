@@ -9,6 +9,7 @@
 #include <asched/scheduler.hpp>
 #include <asched/triggers.hpp>
 
+#include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -657,6 +658,124 @@ BOOST_AUTO_TEST_CASE(shutdown_disarms_timers_and_keeps_the_jobs)
     advance(30s);
     BOOST_TEST(runs.empty());
     BOOST_TEST(sched.job_count() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ----------------------------------------------------------------------------------------- calls from inside a run
+
+BOOST_FIXTURE_TEST_SUITE(scheduler_calls_from_a_running_job, started_fixture)
+
+BOOST_AUTO_TEST_CASE(an_inline_job_can_pause_itself)
+{
+    int runs = 0;
+    sched.add_job(
+        [&](const job_context& c) {
+            ++runs;
+            c.get_scheduler<mock_scheduler>().pause_job(c.job_id());
+        },
+        interval_trigger{10s},
+        {.id = "self-pausing", .executor = "inline"}
+    );
+    advance(10s);
+    BOOST_TEST(runs == 1);
+    // The pause made inside the run is not undone when the run's pass re-arms the job
+    BOOST_TEST(sched.get_job("self-pausing")->paused());
+    advance(30s);
+    BOOST_TEST(runs == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_inline_job_can_remove_itself)
+{
+    int runs = 0;
+    sched.add_job(
+        [&](const job_context& c) {
+            ++runs;
+            c.get_scheduler<mock_scheduler>().remove_job(c.job_id());
+        },
+        interval_trigger{10s},
+        {.id = "self-removing", .executor = "inline"}
+    );
+    advance(10s);
+    BOOST_TEST(runs == 1);
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(events_of(event_code::job_removed, "self-removing").size() == 1u);
+    advance(30s);
+    BOOST_TEST(runs == 1);
+    BOOST_TEST((sched.state() == scheduler_state::running));
+}
+
+BOOST_AUTO_TEST_CASE(a_date_job_removing_itself_is_removed_once)
+{
+    // Its trigger finishes in the same pass: the scheduler must not remove it a second time
+    sched.add_job(
+        [](const job_context& c) { c.get_scheduler<mock_scheduler>().remove_job(c.job_id()); },
+        date_trigger{T0 + 5s},
+        {.id = "once", .executor = "inline"}
+    );
+    advance(5s);
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(events_of(event_code::job_removed, "once").size() == 1u);
+    BOOST_TEST(events_of(event_code::job_error, "once").empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_inline_job_rescheduling_itself_keeps_the_new_schedule)
+{
+    // At T0 + 10 s the job switches itself to every 3 s: next at 13 (from now), not the old 20
+    std::vector<instant> runs;
+    sched.add_job(
+        [&](const job_context& c) {
+            runs.push_back(c.scheduled_run_time());
+            if (runs.size() == 1)
+                c.get_scheduler<mock_scheduler>().reschedule_job(c.job_id(), interval_trigger{3s});
+        },
+        interval_trigger{10s},
+        {.id = "self-rescheduling", .executor = "inline"}
+    );
+    advance(10s);
+    BOOST_TEST(str(next_run_of("self-rescheduling")) == at_s(13));
+    advance(3s);
+    BOOST_TEST(texts(runs) == seconds_list({10, 13}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_inline_job_can_add_another_job)
+{
+    std::vector<instant> child_runs;
+    sched.add_job(
+        [&](const job_context& c) {
+            c.get_scheduler<mock_scheduler>().add_job(
+                recorder(child_runs),
+                date_trigger{c.scheduled_run_time() + 5s},
+                {.id = "child", .executor = "inline"}
+            );
+        },
+        date_trigger{T0 + 10s},
+        {.id = "parent", .executor = "inline"}
+    );
+    advance(10s);
+    BOOST_TEST(sched.job_count() == 1u);
+    BOOST_TEST(sched.get_job("child").has_value());
+    advance(5s);
+    BOOST_TEST(texts(child_runs) == seconds_list({15}), boost::test_tools::per_element());
+    BOOST_TEST(sched.job_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_job_removed_while_running_still_reports_its_outcome)
+{
+    // "Removes a job; runs in progress finish": the held run completes after the removal
+    std::vector<job_completion> held;
+    sched.add_job([&](job_completion done) { held.push_back(std::move(done)); }, interval_trigger{10s}, {.id = "cb"});
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 1u);
+    sched.remove_job("cb");
+    BOOST_TEST(sched.job_count() == 0u);
+    held[0](nullptr, 7);
+    poll();
+    const auto executed = events_of(event_code::job_executed, "cb");
+    BOOST_REQUIRE(executed.size() == 1u);
+    BOOST_TEST(executed[0].result == boost::json::value(7));
+    advance(30s);
+    BOOST_TEST(held.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
