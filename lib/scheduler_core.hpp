@@ -18,8 +18,10 @@
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/wait_traits.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
 
@@ -90,8 +92,12 @@ class scheduler_core final : public scheduler_core_base, public std::enable_shar
 {
 public:
     using timer_clock = typename Clocks::timer_clock;
-    using timer_type = boost::asio::
-        basic_waitable_timer<timer_clock, boost::asio::wait_traits<timer_clock>, boost::asio::any_io_executor>;
+    // Timers on the io_context's own executor type: 72 bytes instead of 120, and their wait operations skip the
+    // type-erased executor too. When the scheduler's executor is something else (a strand), handlers hop to it.
+    using timer_type = boost::asio::basic_waitable_timer<
+        timer_clock,
+        boost::asio::wait_traits<timer_clock>,
+        boost::asio::io_context::executor_type>;
 
     /// One job. Reference-counted without atomics (only the scheduler's executor touches it): the index holds one
     /// reference, each pending timer wait another, so a wait completing after removal finds live memory.
@@ -109,7 +115,7 @@ public:
         std::uint64_t serial{0};
         scheduler_core* core;  // null once the core is gone
         std::string id;
-        std::string name;
+        std::unique_ptr<const std::string> custom_name;  // null: the name is the id (a pointer: most jobs have none)
         task code;
         std::shared_ptr<const job_arguments> arguments;
         trigger when;
@@ -155,13 +161,23 @@ public:
             record* r = ref.get();
             if (ec || r->core == nullptr || generation != r->generation)
                 return;  // cancelled, re-armed or orphaned
+            if (r->core->hop_)
+            {
+                boost::asio::post(r->core->executor_, [self = std::move(*this)]() mutable {
+                    record* r = self.ref.get();
+                    if (r->core != nullptr && self.generation == r->generation)
+                        r->core->on_timer(*r);
+                });
+                return;
+            }
             r->core->on_timer(*r);
         }
     };
 
     scheduler_core(boost::asio::any_io_executor executor, scheduler_options options, void* owner)
-        : executor_(std::move(executor)), options_(std::move(options)), owner_(owner)
+        : executor_(std::move(executor)), io_(io_context_of(executor_)), options_(std::move(options)), owner_(owner)
     {
+        hop_ = executor_.target<boost::asio::io_context::executor_type>() == nullptr;
         if (options_.job_defaults.max_instances == 0)
             throw std::invalid_argument("job_defaults.max_instances: 0 is not allowed; give at least 1");
         if (options_.job_defaults.misfire_grace_time.count() < 0)
@@ -186,6 +202,19 @@ public:
         for (auto& [name, s] : executors_)
             if (s.executor && (state_ != scheduler_state::stopped || started_))
                 shutdown_executor(s, false);
+    }
+
+    /// The io_context under the scheduler's executor: its own executor, or a strand of one.
+    static boost::asio::io_context& io_context_of(const boost::asio::any_io_executor& executor)
+    {
+        using io_executor = boost::asio::io_context::executor_type;
+        if (const auto* ex = executor.target<io_executor>())
+            return ex->context();
+        if (const auto* strand = executor.target<boost::asio::strand<io_executor>>())
+            return strand->get_inner_executor().context();
+        if (const auto* strand = executor.target<boost::asio::strand<boost::asio::any_io_executor>>())
+            return io_context_of(strand->get_inner_executor());
+        throw std::invalid_argument("scheduler executor: it must be an io_context's executor or a strand of one");
     }
 
     // ---------------------------------------------------------------------------------------------- accessors
@@ -400,9 +429,12 @@ public:
             replaced = true;
         }
 
-        auto* r = new record(this, std::move(o.id), std::move(code), std::move(when), timer_type(executor_));
+        auto* r = new record(this, std::move(o.id), std::move(code), std::move(when), timer_type(io_.get_executor()));
         r->serial = ++serials_;
-        r->name = !o.name.empty() ? std::move(o.name) : (!r->code.name().empty() ? std::string(r->code.name()) : r->id);
+        if (!o.name.empty() || !r->code.name().empty())
+            r->custom_name = std::make_unique<const std::string>(
+                !o.name.empty() ? std::move(o.name) : std::string(r->code.name())
+            );
         r->executor = &ex;
         r->grace = o.misfire_grace_time.value_or(options_.job_defaults.misfire_grace_time);
         r->coalesce = o.coalesce.value_or(options_.job_defaults.coalesce);
@@ -497,7 +529,7 @@ public:
 
         r.executor = ex;
         if (changes.name)
-            r.name = std::move(*changes.name);
+            r.custom_name = std::make_unique<const std::string>(std::move(*changes.name));
         if (changes.task)
             r.code = std::move(*changes.task);
         if (changes.misfire_grace_time)
@@ -739,7 +771,7 @@ private:
         static const auto no_arguments = std::make_shared<const job_arguments>();
         return job{
             .id = r.id,
-            .name = r.name,
+            .name = r.custom_name ? *r.custom_name : r.id,
             .task = r.code,
             .trigger = r.when,
             .executor = r.executor->name,
@@ -1138,6 +1170,8 @@ private:
     }
 
     boost::asio::any_io_executor executor_;
+    boost::asio::io_context& io_;
+    bool hop_{false};  // the scheduler's executor is not the io_context's own: timer handlers post to it
     scheduler_options options_;
     void* owner_;
     scheduler_state state_{scheduler_state::stopped};
