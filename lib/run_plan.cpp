@@ -21,7 +21,7 @@ run_plan plan_runs(
         {
             // Continue from now: the fire times in between are neither run nor reported one by one
             t = trigger.next_fire_time(std::nullopt, now);
-            while (t && *t <= due.back())
+            while (t && *t <= now)  // now itself may be a fire time, and belongs to this pass
                 t = trigger.next_fire_time(*t, now);
             break;
         }

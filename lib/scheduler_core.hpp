@@ -602,6 +602,7 @@ public:
             emit_job(event_code::job_modified, r);
             return snapshot(r);
         }
+        // As in APScheduler, a date job whose date passed while paused becomes due: a misfire, never dropped
         r.next_run_time = first_fire_time(r.when, Clocks::now());
         if (!r.next_run_time)
         {
