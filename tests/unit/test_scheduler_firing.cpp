@@ -336,12 +336,12 @@ BOOST_AUTO_TEST_CASE(a_step_of_the_wall_clock_rearms_the_timers)
 
 BOOST_AUTO_TEST_CASE(a_step_of_the_wall_clock_applies_misfire_rules)
 {
-    // A 10 min interval on a grid; after a 1 h step, 10..60 are due: coalesced into one run at 60 with unlimited
-    // grace, and the next run back on the grid
+    // A 10 min interval on the grid 00:10, 00:20, ...; after a 1 h step, 10..60 are due: coalesced into one run at 60
+    // with unlimited grace, and the next run back on the grid
     std::vector<instant> runs;
     sched.add_job(
         recorder(runs),
-        interval_trigger{10min, {.start_date = T0}},
+        interval_trigger{10min, {.start_date = T0 + 10min}},
         {.id = "grid", .executor = "inline", .misfire_grace_time = unlimited_grace, .coalesce = true}
     );
     poll();

@@ -623,7 +623,8 @@ BOOST_AUTO_TEST_CASE(a_modified_grace_time_decides_the_next_misfire)
 {
     // The 1 s default would miss a run 30 s late; after the change to 60 s it runs
     std::vector<instant> runs;
-    sched.add_job(recorder(runs), interval_trigger{10s, {.start_date = T0}}, {.id = "a", .executor = "inline"});
+    // Grid 10, 20, ... (a grid starting at T0 would fire at once, at T0)
+    sched.add_job(recorder(runs), interval_trigger{10s, {.start_date = T0 + 10s}}, {.id = "a", .executor = "inline"});
     sched.modify_job("a", {.misfire_grace_time = 60s, .coalesce = false, .max_instances = 10});
     advance(40s);
     BOOST_TEST(texts(runs) == seconds_list({10, 20, 30, 40}), boost::test_tools::per_element());
@@ -757,17 +758,42 @@ BOOST_AUTO_TEST_CASE(resume_job_of_a_grid_trigger_lands_on_the_grid)
 
 BOOST_AUTO_TEST_CASE(resume_job_of_a_finished_trigger_removes_the_job)
 {
+    // The end date passes while the job is paused: no fire time from now, so resuming removes it
     std::vector<instant> runs;
-    sched.add_job(recorder(runs), date_trigger{T0 + 10s}, {.id = "once", .executor = "inline"});
-    sched.pause_job("once");
+    sched.add_job(
+        recorder(runs),
+        interval_trigger{10s, {.end_date = T0 + 15s}},
+        {.id = "bounded", .executor = "inline"}
+    );
+    sched.pause_job("bounded");
     advance(20s);
-    const auto resumed = sched.resume_job("once");
+    const auto resumed = sched.resume_job("bounded");
     BOOST_TEST(!resumed.has_value());
     BOOST_TEST(sched.job_count() == 0u);
     BOOST_TEST(runs.empty());
     const auto removed = events_of(event_code::job_removed);
     BOOST_REQUIRE(removed.size() == 1u);
-    BOOST_TEST(removed[0].job_id == "once");
+    BOOST_TEST(removed[0].job_id == "bounded");
+}
+
+BOOST_AUTO_TEST_CASE(resume_job_of_a_date_job_whose_date_passed_is_a_misfire)
+{
+    // As in APScheduler, a date trigger's first fire time is its run date even when past: resuming the job makes
+    // that run due, and with the 1 s grace it is reported missed (never silently dropped), then the job is removed
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), date_trigger{T0 + 10s}, {.id = "once", .executor = "inline"});
+    sched.pause_job("once");
+    advance(20s);
+    const auto resumed = sched.resume_job("once");
+    BOOST_REQUIRE(resumed.has_value());
+    BOOST_TEST(str(resumed->next_run_time) == at_s(10));
+    poll();
+    BOOST_TEST(runs.empty());
+    const auto missed = events_of(event_code::job_missed);
+    BOOST_REQUIRE(missed.size() == 1u);
+    BOOST_TEST(texts(missed[0].scheduled_run_times) == seconds_list({10}), boost::test_tools::per_element());
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(events_of(event_code::job_removed).size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(pause_and_resume_of_an_unknown_id_are_job_not_found)
