@@ -406,6 +406,96 @@ BOOST_AUTO_TEST_CASE(a_stall_with_coalesce_still_reports_the_runs_beyond_grace)
     );
 }
 
+BOOST_AUTO_TEST_CASE(missed_runs_of_a_coalescing_job_are_one_event_and_otherwise_one_each)
+{
+    // run_plan: with coalesce the missed times collapse into one event too; without, each is its own event
+    sched.add_job([] {}, interval_trigger{10s}, {.id = "c", .executor = "inline", .coalesce = true});
+    sched.add_job([] {}, interval_trigger{10s}, {.id = "nc", .executor = "inline", .coalesce = false});
+    advance(40s);  // 10, 20, 30 missed (grace 1 s), 40 runs
+    const auto coalesced = events_of(event_code::job_missed, "c");
+    BOOST_REQUIRE(coalesced.size() == 1u);
+    BOOST_TEST(texts(coalesced[0].scheduled_run_times) == seconds_list({10, 20, 30}), boost::test_tools::per_element());
+    const auto separate = events_of(event_code::job_missed, "nc");
+    BOOST_REQUIRE(separate.size() == 3u);
+    for (const auto& e : separate)
+        BOOST_TEST(e.scheduled_run_times.size() == 1u);
+    BOOST_TEST(
+        texts(reported_times(event_code::job_missed, "nc")) == seconds_list({10, 20, 30}),
+        boost::test_tools::per_element()
+    );
+}
+
+BOOST_AUTO_TEST_CASE(a_recurring_job_with_a_past_first_run_time_catches_up_on_its_grid)
+{
+    // next_run_time 5 s ago, grace 10 s: runs at once for -5, then every 10 s from there (5, 15), not from now
+    std::vector<instant> runs;
+    sched.add_job(
+        recorder(runs),
+        interval_trigger{10s},
+        {.id = "r", .executor = "inline", .misfire_grace_time = 10s, .next_run_time = T0 - 5s}
+    );
+    poll();
+    BOOST_TEST(texts(runs) == seconds_list({-5}), boost::test_tools::per_element());
+    BOOST_TEST(str(next_run_of("r")) == at_s(5));
+    advance(5s);
+    BOOST_TEST(texts(runs) == seconds_list({-5, 5}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_interval_job_ending_at_its_end_date_is_removed_after_its_last_run)
+{
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s, {.end_date = T0 + 25s}}, {.id = "e", .executor = "inline"});
+    advance(10s);
+    advance(10s);
+    BOOST_TEST(sched.job_count() == 0u);  // no fire time after 20 is within the end date
+    BOOST_TEST(texts(runs) == seconds_list({10, 20}), boost::test_tools::per_element());
+    BOOST_TEST(events_of(event_code::job_removed, "e").size() == 1u);
+    advance(30s);
+    BOOST_TEST(runs.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_wall_clock_step_backwards_delays_the_run_to_its_wall_time)
+{
+    // The wall clock goes back 1 h: a job due at T0 + 10 s is now 1 h 10 s away, and must not run early
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), date_trigger{T0 + 10s}, {.id = "d", .executor = "inline"});
+    poll();
+    mock_clocks::step_wall(-1h);
+    poll();
+    advance(10s);
+    BOOST_TEST(runs.empty());
+    BOOST_TEST(sched.job_count() == 1u);
+    BOOST_TEST(count(event_code::job_missed) == 0u);
+    advance(1h - 1s);
+    BOOST_TEST(runs.empty());
+    advance(1s);
+    BOOST_TEST(texts(runs) == seconds_list({10}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(lowering_max_instances_while_runs_are_in_progress_refuses_the_next)
+{
+    std::vector<job_completion> held;
+    sched.add_job(
+        [&](job_completion done) { held.push_back(std::move(done)); },
+        interval_trigger{10s},
+        {.id = "cb", .max_instances = 3}
+    );
+    advance(10s);
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 2u);
+    sched.modify_job("cb", {.max_instances = 2});
+    advance(10s);
+    BOOST_TEST(held.size() == 2u);
+    BOOST_TEST(
+        texts(reported_times(event_code::job_max_instances, "cb")) == seconds_list({30}),
+        boost::test_tools::per_element()
+    );
+    for (auto& done : held)
+        done();
+    poll();
+    BOOST_TEST(sched.get_job("cb")->running_instances == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(max_instances_refuses_runs_while_a_callback_job_is_running)
 {
     std::vector<job_completion> held;
@@ -646,6 +736,21 @@ BOOST_AUTO_TEST_CASE(starting_twice_is_already_running)
     BOOST_TEST(count(event_code::scheduler_started) == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(starting_after_a_shutdown_is_shut_down)
+{
+    sched.start();
+    sched.shutdown();
+    try
+    {
+        sched.start();
+        BOOST_ERROR("expected shut_down");
+    }
+    catch (const scheduler_error& e)
+    {
+        BOOST_TEST((e.code() == errc::shut_down));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(shutdown_disarms_timers_and_keeps_the_jobs)
 {
     sched.start();
@@ -758,6 +863,51 @@ BOOST_AUTO_TEST_CASE(an_inline_job_can_add_another_job)
     advance(5s);
     BOOST_TEST(texts(child_runs) == seconds_list({15}), boost::test_tools::per_element());
     BOOST_TEST(sched.job_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_run_of_a_removed_job_does_not_count_against_a_new_job_with_its_id)
+{
+    // The old run completes after a job with the same id was added: the new job's count must not go below zero
+    std::vector<job_completion> held;
+    const auto hold = [&](job_completion done) { held.push_back(std::move(done)); };
+    sched.add_job(hold, interval_trigger{10s}, {.id = "cb", .max_instances = 1});
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 1u);
+    sched.remove_job("cb");
+    sched.add_job(hold, interval_trigger{10s}, {.id = "cb", .max_instances = 1});
+    held[0]();
+    poll();
+    BOOST_TEST(sched.get_job("cb")->running_instances == 0u);
+    // The new job runs at its first time (20) and is counted once
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 2u);
+    BOOST_TEST(sched.get_job("cb")->running_instances == 1u);
+    BOOST_TEST(count(event_code::job_max_instances) == 0u);
+    held[1]();
+    poll();
+    BOOST_TEST(sched.get_job("cb")->running_instances == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_run_completing_after_the_scheduler_is_destroyed_is_harmless)
+{
+    // "Destroying it shuts it down without waiting": a completion called later must find nothing to update
+    std::vector<job_completion> held;
+    {
+        mock_scheduler local{ctx, {.zone = time_zone::utc()}};
+        local.start();
+        local.add_job(
+            [&](job_completion done) { held.push_back(std::move(done)); },
+            interval_trigger{10s},
+            {.id = "cb"}
+        );
+        advance(10s);
+        BOOST_REQUIRE(held.size() == 1u);
+    }
+    held[0]();
+    poll();
+    held.clear();
+    poll();
+    BOOST_TEST((sched.state() == scheduler_state::running));
 }
 
 BOOST_AUTO_TEST_CASE(a_job_removed_while_running_still_reports_its_outcome)

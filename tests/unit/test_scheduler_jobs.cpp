@@ -428,6 +428,38 @@ BOOST_AUTO_TEST_CASE(arguments_reach_the_job_through_its_context)
     BOOST_TEST(boost::json::serialize(seen_kwargs) == R"({"three":3})");
 }
 
+BOOST_AUTO_TEST_CASE(a_pending_job_can_be_modified_paused_and_resumed_before_start)
+{
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "a", .executor = "inline"});
+    sched.modify_job("a", {.trigger = interval_trigger{20s}});
+    BOOST_TEST(sched.get_job("a")->trigger.describe() == "interval[0:00:20]");
+    sched.pause_job("a");
+    BOOST_TEST(sched.get_job("a")->paused());
+    const auto resumed = sched.resume_job("a");
+    BOOST_REQUIRE(resumed);
+    BOOST_TEST(resumed->pending);
+    advance(5s);
+    sched.start();
+    poll();
+    // The first run time is computed at the start (T0 + 5 s) with the new trigger
+    BOOST_TEST(str(next_run_of("a")) == at_s(25));
+    advance(20s);
+    BOOST_TEST(texts(runs) == seconds_list({25}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_job_paused_before_start_stays_paused_at_start)
+{
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "a", .executor = "inline"});
+    sched.pause_job("a");
+    sched.start();
+    poll();
+    BOOST_TEST(sched.get_job("a")->paused());
+    advance(30s);
+    BOOST_TEST(runs.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -------------------------------------------------------------------------------------------------------- querying
