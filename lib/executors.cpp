@@ -43,7 +43,8 @@ void job_run::start(const boost::asio::any_io_executor& where) &&
         boost::asio::co_spawn(
             where,
             code.run_coroutine(state->context),
-            [reporter = state->reporter](std::exception_ptr error, detail::job_outcome outcome) {
+            // The coroutine refers to its function object (a lambda's captures): keep the task until it ends
+            [reporter = state->reporter, keep = state->code](std::exception_ptr error, detail::job_outcome outcome) {
                 if (error)
                     outcome.error = error;
                 reporter->report(std::move(outcome));
@@ -56,6 +57,7 @@ void job_run::start(const boost::asio::any_io_executor& where) &&
         // dropped later is reported when its last holder lets go
         auto reporter = std::move(state->reporter);
         reporter->unreported_error = static_cast<int>(errc::completion_dropped);
+        reporter->keep_alive = std::make_shared<const task>(state->code);
         try
         {
             code.run_callback(state->context, job_completion(reporter));

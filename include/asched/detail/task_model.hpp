@@ -53,6 +53,8 @@ public:
     virtual void report(job_outcome outcome) = 0;
     /// What an unreported run failed with: run_abandoned (never started), completion_dropped (a callback's).
     int unreported_error = 0;
+    /// Keeps the task's function object alive until the run is reported: work started by a callback may refer to it.
+    std::shared_ptr<const void> keep_alive;
 };
 
 }  // namespace detail
