@@ -15,17 +15,21 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <initializer_list>
+#include <iostream>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 
 #include "common/mock_scheduler.hpp"
 
 using namespace std::chrono_literals;
 using asched::errc;
 using asched::error_code;
+using asched::log_level;
 using asched::scheduler_error;
 using asched::scheduler_options;
 using asched::time_zone;
@@ -316,6 +320,36 @@ BOOST_AUTO_TEST_CASE(state_and_log_level_names_are_lower_case)
     BOOST_TEST(asched::to_string(asched::log_level::info) == "info");
     BOOST_TEST(asched::to_string(asched::log_level::warning) == "warning");
     BOOST_TEST(asched::to_string(asched::log_level::error) == "error");
+}
+
+BOOST_AUTO_TEST_CASE(the_stderr_sink_writes_lines_at_its_minimum_level_and_above)
+{
+    // Standard error goes to a temporary file for the duration of the calls
+    std::FILE* capture = std::tmpfile();
+    BOOST_REQUIRE(capture != nullptr);
+    std::fflush(stderr);
+    std::cerr.flush();
+    const int saved = ::dup(STDERR_FILENO);
+    ::dup2(::fileno(capture), STDERR_FILENO);
+    {
+        const auto sink = asched::stderr_log_sink();  // warnings and up
+        sink(log_level::debug, "quiet debug");
+        sink(log_level::info, "quiet info");
+        sink(log_level::warning, "loud warning");
+        sink(log_level::error, "loud error");
+        const auto chatty = asched::stderr_log_sink(log_level::debug);
+        chatty(log_level::debug, "chatty debug");
+    }
+    std::fflush(stderr);
+    std::cerr.flush();
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::rewind(capture);
+    std::string written;
+    for (int c = std::fgetc(capture); c != EOF; c = std::fgetc(capture))
+        written += static_cast<char>(c);
+    std::fclose(capture);
+    BOOST_TEST(written == "asched warning: loud warning\nasched error: loud error\nasched debug: chatty debug\n");
 }
 
 BOOST_AUTO_TEST_CASE(a_thread_pool_of_zero_threads_is_rejected)

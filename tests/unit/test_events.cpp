@@ -408,6 +408,61 @@ BOOST_AUTO_TEST_CASE(a_listener_that_throws_is_logged_and_the_others_still_hear)
     sched.shutdown();
 }
 
+BOOST_AUTO_TEST_CASE(a_listener_may_remove_itself_while_it_is_called)
+{
+    test::mock_scheduler sched(ctx, options());
+    int self_removing_heard = 0;
+    int other_heard = 0;
+    asched::listener_id self{};
+    self = sched.add_listener([&](const event&) {
+        ++self_removing_heard;
+        sched.remove_listener(self);
+    });
+    sched.add_listener([&](const event&) { ++other_heard; });
+    sched.start();
+    sched.pause();
+    sched.resume();
+    poll();
+    BOOST_TEST(self_removing_heard == 1);
+    BOOST_TEST(other_heard == 3);  // started, paused, resumed: the removal disturbed nobody else
+    sched.shutdown();
+}
+
+BOOST_AUTO_TEST_CASE(a_listener_added_by_a_listener_hears_later_events)
+{
+    test::mock_scheduler sched(ctx, options());
+    std::vector<event_code> late_heard;
+    bool added = false;
+    sched.add_listener([&](const event&) {
+        if (!std::exchange(added, true))
+            sched.add_listener([&](const event& e) { late_heard.push_back(e.code); });
+    });
+    sched.start();
+    sched.pause();
+    poll();
+    BOOST_REQUIRE(!late_heard.empty());
+    BOOST_TEST((late_heard.back() == event_code::scheduler_paused));
+    sched.shutdown();
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_job_is_logged_as_an_error_naming_it)
+{
+    test::mock_scheduler sched(ctx, options());
+    sched.add_job(
+        []() -> int { throw std::runtime_error("disk full"); },
+        asched::interval_trigger{10s},
+        {.id = "backup", .executor = "inline"}
+    );
+    sched.start();
+    advance(10s);
+    const bool logged = std::any_of(log_lines.begin(), log_lines.end(), [](const auto& line) {
+        return line.first == log_level::error && line.second.find("backup") != std::string::npos &&
+               line.second.find("disk full") != std::string::npos;
+    });
+    BOOST_TEST(logged);
+    sched.shutdown();
+}
+
 BOOST_AUTO_TEST_CASE(a_removed_listener_hears_no_more)
 {
     test::mock_scheduler sched(ctx, options());

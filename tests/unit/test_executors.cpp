@@ -736,6 +736,47 @@ BOOST_AUTO_TEST_CASE(a_function_runs_on_the_default_thread_pool_and_reports_on_t
     sched.shutdown();
 }
 
+BOOST_AUTO_TEST_CASE(a_coroutine_on_a_thread_pool_runs_there_and_reports_on_the_scheduler_thread)
+{
+    test::mock_scheduler sched(ctx, options());
+    watch(sched);
+    std::atomic<std::thread::id> ran_on{};
+    run_once(
+        sched,
+        [&]() -> asio::awaitable<int> {
+            co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+            ran_on = std::this_thread::get_id();
+            co_return 8;
+        },
+        {.executor = "default"}
+    );
+    BOOST_TEST((ran_on.load() != std::thread::id{}));
+    BOOST_TEST((ran_on.load() != main_thread));
+    BOOST_TEST(only(event_code::job_executed).result == json::value(8));
+    BOOST_TEST(listeners_ran_on_main_thread());
+    sched.shutdown();
+}
+
+BOOST_AUTO_TEST_CASE(a_callback_on_a_thread_pool_starts_there_and_reports_on_the_scheduler_thread)
+{
+    test::mock_scheduler sched(ctx, options());
+    watch(sched);
+    std::atomic<std::thread::id> started_on{};
+    run_once(
+        sched,
+        [&](job_completion done) {
+            started_on = std::this_thread::get_id();
+            done(std::exception_ptr{}, "pooled");
+        },
+        {.executor = "default"}
+    );
+    BOOST_TEST((started_on.load() != std::thread::id{}));
+    BOOST_TEST((started_on.load() != main_thread));
+    BOOST_TEST(only(event_code::job_executed).result == json::value("pooled"));
+    BOOST_TEST(listeners_ran_on_main_thread());
+    sched.shutdown();
+}
+
 BOOST_AUTO_TEST_CASE(a_thread_pool_of_3_runs_3_jobs_at_once)
 {
     test::mock_scheduler sched(ctx, options({{"pool3", asched::make_thread_pool_executor(3)}}));

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -441,6 +442,46 @@ BOOST_AUTO_TEST_CASE(async_invoke_never_completes_inside_the_call)
     BOOST_TEST(!error);
 }
 
+BOOST_AUTO_TEST_CASE(async_invoke_completes_on_the_handlers_own_executor)
+{
+    test::mock_scheduler sched(ctx, options());
+    asio::io_context elsewhere;
+    std::optional<int> value;
+    sched.async_invoke(
+        [](test::mock_scheduler& s) { return static_cast<int>(s.job_count()) + 1; },
+        asio::bind_executor(elsewhere, [&](std::exception_ptr, int v) { value = v; })
+    );
+    poll();
+    BOOST_TEST(!value.has_value());  // the function ran, but the handler belongs to the other io_context
+    elsewhere.poll();
+    BOOST_TEST((value == std::optional<int>(1)));
+}
+
+BOOST_AUTO_TEST_CASE(many_threads_add_jobs_at_once_through_async_add_job)
+{
+    test::mock_scheduler sched(ctx, options());
+    sched.start();
+    constexpr int threads = 4;
+    constexpr int per_thread = 25;
+    std::atomic<int> added = 0;
+    std::vector<std::thread> clients;
+    for (int t = 0; t < threads; ++t)
+        clients.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i)
+            {
+                const auto id = "t" + std::to_string(t) + "-" + std::to_string(i);
+                if (sched.async_add_job(asched::task([] {}), asched::interval_trigger{1h}, {.id = id}, asio::use_future)
+                        .get() == id)
+                    ++added;
+            }
+        });
+    test::poll_until(ctx, [&] { return added == threads * per_thread; });
+    for (auto& client : clients)
+        client.join();
+    BOOST_TEST(sched.job_count() == static_cast<std::size_t>(threads * per_thread));
+    sched.shutdown();
+}
+
 BOOST_AUTO_TEST_CASE(async_add_job_and_async_remove_job_work_from_another_thread)
 {
     test::mock_scheduler sched(ctx, options());
@@ -704,6 +745,27 @@ BOOST_AUTO_TEST_CASE(an_inline_job_may_call_it_from_the_scheduler_thread)
     }
     BOOST_TEST(future.get() == 1u);
     sched->shutdown();
+}
+
+BOOST_AUTO_TEST_CASE(listeners_added_from_the_main_thread_hear_on_the_scheduler_thread)
+{
+    asched::background_scheduler sched({.log = nullptr});
+    std::promise<std::thread::id> heard_on;
+    std::atomic<bool> set = false;
+    sched.add_listener(
+        [&](const asched::event&) {
+            if (!set.exchange(true))
+                heard_on.set_value(std::this_thread::get_id());
+        },
+        static_cast<asched::event_mask>(event_code::job_executed)
+    );
+    sched.add_job([] { return 1; }, soon());
+    sched.start();
+    auto future = heard_on.get_future();
+    BOOST_REQUIRE(future.wait_for(budget) == std::future_status::ready);
+    const auto scheduler_thread = sched.invoke([](asched::scheduler&) { return std::this_thread::get_id(); });
+    BOOST_TEST((future.get() == scheduler_thread));
+    sched.shutdown();
 }
 
 BOOST_AUTO_TEST_CASE(destroying_it_without_shutdown_stops_and_joins)
