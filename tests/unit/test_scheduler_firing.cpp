@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -168,6 +169,19 @@ BOOST_AUTO_TEST_CASE(interval_job_fires_once_per_interval)
     BOOST_TEST(str(next_run_of("tick")) == at_s(110));
 }
 
+BOOST_AUTO_TEST_CASE(a_thousand_jobs_due_at_one_instant_all_run_once)
+{
+    // A burst: none may be dropped or missed with the default grace, since the mock clock does not move meanwhile
+    std::vector<int> runs(1000, 0);
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        sched.add_job([&runs, i] { ++runs[i]; }, date_trigger{T0 + 10s}, {.executor = "inline"});
+    advance(10s);
+    BOOST_TEST(std::count(runs.begin(), runs.end(), 1) == 1000);
+    BOOST_TEST(count(event_code::job_executed) == 1000u);
+    BOOST_TEST(count(event_code::job_missed) == 0u);
+    BOOST_TEST(sched.job_count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(interval_job_with_a_start_date_fires_on_its_grid)
 {
     // start_date T0 + 3 s, every 10 s: 3, 13, 23
@@ -274,6 +288,13 @@ BOOST_AUTO_TEST_CASE(cron_job_without_zone_fires_in_the_scheduler_zone)
     f.advance(1s);
     BOOST_TEST(texts(runs) == (strings{"2026-01-05T06:00:00Z"}), boost::test_tools::per_element());
     BOOST_TEST(str(in_shanghai.get_job("report")->next_run_time) == "2026-01-06T06:00:00Z");
+
+    // Tables and descriptions show the time in the trigger's zone: 14:00 in Shanghai
+    const auto report = in_shanghai.get_job("report");
+    BOOST_TEST(report->describe() == "report (trigger: cron[hour='14'], next run at: 2026-01-06T14:00:00+08:00)");
+    std::ostringstream table;
+    in_shanghai.print_jobs(table);
+    BOOST_TEST(asched::test::contains(table.str(), "14:00:00"), table.str());
 
     // A trigger that names its zone keeps it
     const auto in_utc = in_shanghai.add_job(
