@@ -1072,3 +1072,94 @@ BOOST_AUTO_TEST_CASE(max_instances_limits_concurrent_runs_on_a_thread_pool)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// "Destroying it shuts it down without waiting": runs still going when the scheduler goes must end without
+// touching it (the sanitizer build checks the memory side of this)
+BOOST_FIXTURE_TEST_SUITE(runs_outliving_the_scheduler, fixture)
+
+BOOST_AUTO_TEST_CASE(a_thread_pool_run_ending_after_the_scheduler_is_destroyed_is_harmless)
+{
+    const auto pool = asched::make_thread_pool_executor(1);  // ours too, so that it outlives the scheduler
+    gate release;
+    std::atomic<bool> started = false;
+    std::atomic<bool> finished = false;
+    {
+        test::mock_scheduler sched(ctx, options({{"pool", pool}}));
+        sched.add_job(
+            [&] {
+                started = true;
+                release.wait();
+                finished = true;
+                return 1;
+            },
+            asched::date_trigger{test::mock_epoch + 1s},
+            {.executor = "pool"}
+        );
+        sched.start();
+        advance(1s);
+        test::poll_until(ctx, [&] { return started.load(); });
+    }
+    release.open();
+    pool->shutdown(true);  // joins: the run has ended and reported to a scheduler that is gone
+    poll();
+    BOOST_TEST(finished.load());
+}
+
+BOOST_AUTO_TEST_CASE(a_callback_completed_after_the_scheduler_is_destroyed_is_harmless)
+{
+    std::optional<job_completion> held;
+    {
+        test::mock_scheduler sched(ctx, options());
+        sched.add_job(
+            [&](job_completion done) { held.emplace(std::move(done)); },
+            asched::date_trigger{test::mock_epoch + 1s}
+        );
+        sched.start();
+        advance(1s);
+        BOOST_REQUIRE(held.has_value());
+    }
+    (*held)(std::exception_ptr{}, 1);
+    held.reset();
+    poll();
+}
+
+BOOST_AUTO_TEST_CASE(a_callback_dropped_after_the_scheduler_is_destroyed_is_harmless)
+{
+    std::optional<job_completion> held;
+    {
+        test::mock_scheduler sched(ctx, options());
+        sched.add_job(
+            [&](job_completion done) { held.emplace(std::move(done)); },
+            asched::date_trigger{test::mock_epoch + 1s}
+        );
+        sched.start();
+        advance(1s);
+        BOOST_REQUIRE(held.has_value());
+    }
+    held.reset();  // reports a dropped completion to nobody
+    poll();
+}
+
+BOOST_AUTO_TEST_CASE(a_coroutine_resuming_after_the_scheduler_is_destroyed_is_harmless)
+{
+    bool finished = false;
+    {
+        test::mock_scheduler sched(ctx, options());
+        sched.add_job(
+            [&finished]() -> asio::awaitable<int> {
+                mock_timer timer(co_await asio::this_coro::executor);
+                timer.expires_after(10s);
+                co_await timer.async_wait(asio::use_awaitable);
+                finished = true;
+                co_return 1;
+            },
+            asched::date_trigger{test::mock_epoch + 1s}
+        );
+        sched.start();
+        advance(1s);
+    }
+    advance(10s);
+    test::poll_until(ctx, [&] { return finished; });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
