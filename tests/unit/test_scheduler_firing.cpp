@@ -886,6 +886,34 @@ BOOST_AUTO_TEST_CASE(an_inline_job_can_add_another_job)
     BOOST_TEST(sched.job_count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(changing_a_running_job_keeps_its_run_counted)
+{
+    // Rescheduling or pausing a job does not forget the run in progress, and its completion does not undo the pause
+    std::vector<job_completion> held;
+    sched.add_job(
+        [&](job_completion done) { held.push_back(std::move(done)); },
+        interval_trigger{10s},
+        {.id = "cb", .max_instances = 1}
+    );
+    advance(10s);
+    BOOST_REQUIRE(held.size() == 1u);
+    sched.reschedule_job("cb", interval_trigger{5s});
+    BOOST_TEST(sched.get_job("cb")->running_instances == 1u);
+    advance(5s);  // T0 + 15 s: the rescheduled run is refused, the first one still running
+    BOOST_TEST(held.size() == 1u);
+    BOOST_TEST(
+        texts(reported_times(event_code::job_max_instances, "cb")) == seconds_list({15}),
+        boost::test_tools::per_element()
+    );
+    sched.pause_job("cb");
+    held[0]();
+    poll();
+    const auto after = sched.get_job("cb");
+    BOOST_TEST(after->running_instances == 0u);
+    BOOST_TEST(after->paused());
+    BOOST_TEST(count(event_code::job_executed) == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_run_of_a_removed_job_does_not_count_against_a_new_job_with_its_id)
 {
     // The old run completes after a job with the same id was added: the new job's count must not go below zero
