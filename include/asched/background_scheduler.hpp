@@ -66,7 +66,7 @@ public:
     /// @brief @ref basic_scheduler::add_job.
     job add_job(task code, trigger when, job_options options = {});
 
-    /// @brief @ref basic_scheduler::add_job with any function object a @ref task accepts.
+    /// @brief @ref basic_scheduler::add_job with any function object an @ref asched::task accepts.
     template <class F>
     requires detail::job_function<std::decay_t<F>> job add_job(F&& function, trigger when, job_options options = {})
     {

@@ -31,8 +31,8 @@ struct owned_io_context
  * ```
  *
  * @par Thread safety
- * As @ref basic_scheduler: jobs on the `inline` executor and listeners may call it directly; other threads use the
- * `async_` forms.
+ * As @ref basic_scheduler does — jobs on the `inline` executor and listeners may call it directly; other threads use
+ * the `async_` forms.
  */
 class blocking_scheduler : private detail::owned_io_context, public scheduler
 {

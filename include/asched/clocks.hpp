@@ -17,7 +17,7 @@ class realtime_step_watcher;
 }
 
 /**
- * @brief The clocks of @ref scheduler: fire times are read from the system clock, and timers wait on the steady
+ * @brief The clocks of @ref scheduler — fire times are read from the system clock, and timers wait on the steady
  * clock for the remaining time.
  *
  * A step of the system clock (NTP, suspend and resume, an administrator) is noticed at once through Linux's

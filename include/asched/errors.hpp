@@ -80,11 +80,13 @@ enum class errc
 
 }  // namespace asched
 
-/// @brief Lets @ref asched::errc convert to `boost::system::error_code`.
+/// @cond
+// Lets asched::errc convert to boost::system::error_code
 template <>
 struct boost::system::is_error_code_enum<asched::errc> : std::true_type
 {
 };
+/// @endcond
 
 namespace asched {
 

@@ -20,7 +20,7 @@
 
 namespace asched {
 
-/// @brief What happened; each code is one bit, so that codes combine into an @ref event_mask.
+/// @brief What happened; each code is one bit, so that codes combine into an `event_mask`.
 enum class event_code : std::uint32_t
 {
     /// The scheduler started (also when started paused).

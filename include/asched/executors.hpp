@@ -22,7 +22,7 @@ class pending_run;
 }
 
 /**
- * @brief One run of one job, handed to a @ref job_executor: the executor decides where to @ref start it.
+ * @brief One run of one job, handed to a @ref job_executor — the executor decides where to @ref start it.
  *
  * Starting it runs the task and reports the outcome back to the scheduler's executor, from whatever thread the
  * run ends on. A run destroyed without being started is reported as abandoned (@ref errc::run_abandoned), so a

@@ -85,7 +85,7 @@ struct job_changes
     std::optional<asched::trigger> trigger{};
     /// A new executor (it must exist).
     std::optional<std::string> executor{};
-    /// A new misfire grace time (@ref unlimited_grace: no limit).
+    /// A new misfire grace time (@ref unlimited_grace — no limit).
     std::optional<std::chrono::microseconds> misfire_grace_time{};
     /// New coalescing.
     std::optional<bool> coalesce{};
@@ -117,7 +117,7 @@ struct job
     std::string executor{};
     /// Its job store's name.
     std::string jobstore{};
-    /// How late a run may start and still run (@ref unlimited_grace: no limit).
+    /// How late a run may start and still run (@ref unlimited_grace — no limit).
     std::chrono::microseconds misfire_grace_time{};
     /// Whether a backlog of due runs runs once.
     bool coalesce{};

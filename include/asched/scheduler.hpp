@@ -224,7 +224,7 @@ public:
      */
     job add_job(task code, trigger when, job_options options = {});
 
-    /// @brief Adds a job running any function object a @ref task accepts.
+    /// @brief Adds a job running any function object an @ref asched::task accepts.
     template <class F>
     requires detail::job_function<std::decay_t<F>> job add_job(F&& function, trigger when, job_options options = {})
     {

@@ -3,6 +3,7 @@
 #ifndef ASCHED_DETAIL_TASK_MODEL_HPP
 #define ASCHED_DETAIL_TASK_MODEL_HPP
 
+#include <asched/job_completion.hpp>
 #include <asched/job_context.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -22,74 +23,6 @@
 #include <utility>
 
 namespace asched {
-
-/// @brief How a @ref task runs.
-enum class task_kind
-{
-    /// A plain function: runs to completion on the thread that calls it.
-    function,
-    /// An `asio::awaitable` coroutine: spawned on an executor.
-    coroutine,
-    /// A function that starts work and later calls a @ref job_completion.
-    callback,
-};
-
-namespace detail {
-
-/// What one run produced: an error, or a result (as JSON and as itself).
-struct job_outcome
-{
-    std::exception_ptr error{};
-    boost::json::value result{};
-    std::any value{};
-};
-
-/// Where a run's outcome goes; report() is called at most once, from any thread. A reporter destroyed without a
-/// report reports the run failed with `unreported`: nothing is ever lost silently.
-class run_reporter
-{
-public:
-    virtual ~run_reporter() = default;
-    virtual void report(job_outcome outcome) = 0;
-    /// What an unreported run failed with: run_abandoned (never started), completion_dropped (a callback's).
-    int unreported_error = 0;
-    /// Keeps the task's function object alive until the run is reported: work started by a callback may refer to it.
-    std::shared_ptr<const void> keep_alive;
-};
-
-}  // namespace detail
-
-/**
- * @brief The completion handler a callback job receives: call it exactly once, from any thread, when the work is
- * done.
- *
- * Destroying it without calling it reports the run as failed with @ref errc::completion_dropped, so that a lost
- * completion never leaves a job counted as running forever.
- */
-class job_completion
-{
-public:
-    /// @brief Built by the library for each run of a callback job.
-    explicit job_completion(std::shared_ptr<detail::run_reporter> reporter) noexcept : reporter_(std::move(reporter)) {}
-    /// @brief Moves the duty to complete.
-    job_completion(job_completion&&) noexcept = default;
-    /// @brief Moves the duty to complete; an uncompleted target reports a dropped completion first.
-    job_completion& operator=(job_completion&& other) noexcept;
-    job_completion(const job_completion&) = delete;
-    job_completion& operator=(const job_completion&) = delete;
-    /// @brief Releases the run; when this was its last holder and it was never called, the run is reported failed
-    /// with @ref errc::completion_dropped.
-    ~job_completion();
-
-    /// @brief Completes the run: with `error` set it failed, otherwise it produced `result`.
-    void operator()(std::exception_ptr error = nullptr, boost::json::value result = nullptr);
-
-    /// @brief Completes the run Asio-style: a set `ec` is a failure, otherwise it produced `result`.
-    void operator()(boost::system::error_code ec, boost::json::value result = nullptr);
-
-private:
-    std::shared_ptr<detail::run_reporter> reporter_;
-};
 
 namespace detail {
 
