@@ -40,27 +40,34 @@ void job_run::start(const boost::asio::any_io_executor& where) &&
         return;
     }
     case task_kind::coroutine:
+    {
+        auto coroutine = code.run_coroutine(state->context);
+        // The coroutine refers to its context and its function object (a lambda's captures): the run's state stays
+        // with the completion handler until the coroutine ends
         boost::asio::co_spawn(
             where,
-            code.run_coroutine(state->context),
-            // The coroutine refers to its function object (a lambda's captures): keep the task until it ends
-            [reporter = state->reporter, keep = state->code](std::exception_ptr error, detail::job_outcome outcome) {
+            std::move(coroutine),
+            [state = std::move(state)](std::exception_ptr error, detail::job_outcome outcome) {
                 if (error)
                     outcome.error = error;
-                reporter->report(std::move(outcome));
+                state->reporter->report(std::move(outcome));
             }
         );
         return;
+    }
     case task_kind::callback:
     {
         // The reporter outlives the callback's start: a thrown exception is reported as itself, and a completion
         // dropped later is reported when its last holder lets go
         auto reporter = std::move(state->reporter);
         reporter->unreported_error = static_cast<int>(errc::completion_dropped);
-        reporter->keep_alive = std::make_shared<const task>(state->code);
+        const auto& context = state->context;
+        // The work may refer to the context and the function object until it completes (no cycle: the state no
+        // longer holds the reporter)
+        reporter->keep_alive = std::shared_ptr<const detail::pending_run>(std::move(state));
         try
         {
-            code.run_callback(state->context, job_completion(reporter));
+            code.run_callback(context, job_completion(reporter));
         }
         catch (...)
         {

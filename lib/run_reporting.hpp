@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <typeinfo>
 
 namespace asched::detail {
 
@@ -110,16 +111,40 @@ private:
     std::atomic<bool> reported_{false};
 };
 
-/// A run handed to an executor: the task, what it will see, and where its outcome goes.
+/// A run handed to an executor: the task, what its context refers to, and where its outcome goes. Held (never moved)
+/// until the run ends, because the context points into it.
 class pending_run
 {
 public:
-    pending_run(task code, job_context context, std::shared_ptr<run_reporter> reporter)
-        : code(std::move(code)), context(std::move(context)), reporter(std::move(reporter))
+    pending_run(
+        task code,
+        std::string job_id,
+        instant scheduled,
+        std::shared_ptr<const job_arguments> arguments,
+        boost::asio::any_io_executor scheduler_executor,
+        void* scheduler,
+        const std::type_info* scheduler_type,
+        std::shared_ptr<run_reporter> reporter
+    )
+        : code(std::move(code)),
+          job_id_(std::move(job_id)),
+          arguments_(std::move(arguments)),
+          executor_(std::move(scheduler_executor)),
+          context(job_id_, scheduled, arguments_.get(), &executor_, scheduler, scheduler_type),
+          reporter(std::move(reporter))
     {
     }
+    pending_run(const pending_run&) = delete;
+    pending_run& operator=(const pending_run&) = delete;
 
     asched::task code;
+
+private:
+    std::string job_id_;
+    std::shared_ptr<const job_arguments> arguments_;
+    boost::asio::any_io_executor executor_;
+
+public:
     job_context context;
     std::shared_ptr<run_reporter> reporter;
 };

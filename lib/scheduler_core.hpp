@@ -124,6 +124,7 @@ public:
         bool coalesce{true};
         bool indexed{true};
         bool pending{false};
+        bool waiting{false};  // a wait is pending on the timer
         std::optional<instant> next_run_time;
         timer_type timer;
     };
@@ -161,6 +162,7 @@ public:
             record* r = ref.get();
             if (ec || r->core == nullptr || generation != r->generation)
                 return;  // cancelled, re-armed or orphaned
+            r->waiting = false;
             if (r->core->hop_)
             {
                 boost::asio::post(r->core->executor_, [self = std::move(*this)]() mutable {
@@ -182,8 +184,11 @@ public:
             throw std::invalid_argument("job_defaults.max_instances: 0 is not allowed; give at least 1");
         if (options_.job_defaults.misfire_grace_time.count() < 0)
             throw std::invalid_argument("job_defaults.misfire_grace_time: must not be negative");
-        slot("default").executor = make_thread_pool_executor(10);
-        slot("inline").executor = make_inline_executor();
+        log_threshold_ = options_.minimum_log_level;
+        default_slot_ = &slot("default");
+        inline_slot_ = &slot("inline");
+        default_slot_->executor = make_thread_pool_executor(10);
+        inline_slot_->executor = make_inline_executor();
         for (auto& [name, ex] : options_.executors)
         {
             if (!ex)
@@ -399,20 +404,19 @@ public:
             throw std::invalid_argument("job option max_instances: 0 is not allowed; give at least 1");
         if (o.misfire_grace_time && o.misfire_grace_time->count() < 0)
             throw std::invalid_argument("job option misfire_grace_time: must not be negative");
-        std::string executor_name = !o.executor.empty()
-                                        ? std::move(o.executor)
-                                        : std::string(code.kind() == task_kind::function ? "default" : "inline");
-        executor_slot& ex = existing_slot(executor_name);
+        // The built-in slots are found without a map lookup: most jobs use them
+        executor_slot& ex = !o.executor.empty()                  ? existing_slot(o.executor)
+                            : code.kind() == task_kind::function ? *default_slot_
+                                                                 : *inline_slot_;
+        if (!ex.executor)
+            throw scheduler_error(errc::executor_not_found, "executor '" + ex.name + "' was removed; add it again");
         when = when.with_default_zone(options_.zone);
 
         std::optional<instant> keep_next;
         bool replaced = false;
-        if (o.id.empty())
-        {
-            do
-                o.id = ids_.next();
-            while (find(o.id) != nullptr);
-        }
+        const bool generated = o.id.empty();
+        if (generated)
+            o.id = ids_.next();  // unique within this scheduler by construction; a clash with a given id is retried
         else if (record* old = find(o.id))
         {
             if (!o.replace_existing)
@@ -441,7 +445,8 @@ public:
         r->max_instances = static_cast<std::uint32_t>(o.max_instances.value_or(options_.job_defaults.max_instances));
         if (!o.args.empty() || !o.kwargs.empty())
             r->arguments = std::make_shared<const job_arguments>(job_arguments{std::move(o.args), std::move(o.kwargs)});
-        index_.insert(r);
+        while (!index_.insert(r).second)
+            r->id = ids_.next();  // only a generated id can clash here: a given one was checked above
 
         if (o.paused)
             r->next_run_time.reset();
@@ -797,23 +802,40 @@ private:
             disarm(r);
             return;
         }
-        // An absolute deadline: a slow pass never delays the next one
-        const auto remaining = *r.next_run_time - Clocks::now();
-        r.timer.expires_at(Clocks::timer_now() + std::chrono::duration_cast<typename timer_clock::duration>(remaining));
+        // An absolute deadline from one wall-to-timer offset: a slow pass never delays the next one, and runs due
+        // at one instant share one deadline (the timer queue then hands them out in one sweep)
+        r.timer.expires_at(to_timer_time(*r.next_run_time));
         ++r.generation;
+        r.waiting = true;
         r.timer.async_wait(wait_handler{record_ref(&r), r.generation});
     }
 
     void disarm(record& r)
     {
         ++r.generation;
-        r.timer.cancel();
+        if (std::exchange(r.waiting, false))
+            r.timer.cancel();
     }
 
     void arm_all()
     {
+        refresh_clock_offset();
         for (record* r : index_)
             arm(*r);
+    }
+
+    /// Reads both clocks once: the offset maps wall instants to timer time until the next refresh (start, resume,
+    /// a clock step, and at most once a second as timers fire, which follows slow drift between the clocks).
+    void refresh_clock_offset()
+    {
+        const instant wall = Clocks::now();
+        offset_wall_ = wall;
+        offset_timer_ = Clocks::timer_now();
+    }
+
+    typename timer_clock::time_point to_timer_time(instant t) const
+    {
+        return offset_timer_ + std::chrono::duration_cast<typename timer_clock::duration>(t - offset_wall_);
     }
 
     void stop_timers()
@@ -847,6 +869,8 @@ private:
         if (state_ != scheduler_state::running || stopping_ || !r.next_run_time)
             return;
         const instant now = Clocks::now();
+        if (now - offset_wall_ > std::chrono::seconds{1} || now < offset_wall_)
+            refresh_clock_offset();
         if (*r.next_run_time > now)
         {
             arm(r);  // woke early: the wall clock moved back
@@ -863,7 +887,8 @@ private:
 
         // The job's state first, so that runs below see it as it will be
         r.next_run_time = plan.next_run_time;
-        arm(r);
+        if (r.next_run_time)
+            arm(r);
         if (!plan.missed.empty())
             report_missed(r, plan.missed);
         if (!plan.refused.empty())
@@ -903,9 +928,9 @@ private:
         }
         if (ex->runs_inline() && r.code.kind() == task_kind::function)
         {
-            // The fast path: no job_run, no reporter, no post
+            // The fast path: no job_run, no reporter, no post, no copies (the context refers to the record)
             const job_context
-                context(r.id, scheduled, r.arguments, executor_, owner_, &typeid(basic_scheduler<Clocks>));
+                context(r.id, scheduled, r.arguments.get(), &executor_, owner_, &typeid(basic_scheduler<Clocks>));
             job_outcome outcome;
             r.code.impl().run(context, outcome);
             finish(r, scheduled, std::move(outcome));
@@ -921,7 +946,12 @@ private:
         );
         job_run run(std::make_unique<pending_run>(
             r.code,
-            job_context(r.id, scheduled, r.arguments, executor_, owner_, &typeid(basic_scheduler<Clocks>)),
+            r.id,
+            scheduled,
+            r.arguments,
+            executor_,
+            owner_,
+            &typeid(basic_scheduler<Clocks>),
             std::move(reporter)
         ));
         try
@@ -943,12 +973,12 @@ private:
         maybe_finish_async_shutdown();
     }
 
-    void report_outcome(const std::string& job_id, const std::string& jobstore, instant scheduled, job_outcome outcome)
+    void report_outcome(std::string_view job_id, std::string_view jobstore, instant scheduled, job_outcome outcome)
     {
         if (outcome.error)
         {
             if (log_level::error >= log_threshold_)
-                log(log_level::error, "job '" + job_id + "' failed: " + describe_exception(outcome.error));
+                log(log_level::error, "job '" + std::string(job_id) + "' failed: " + describe_exception(outcome.error));
             emit(event_code::job_error, [&](event& e) {
                 e.job_id = job_id;
                 e.jobstore = jobstore;
@@ -1166,7 +1196,7 @@ private:
 
     void log(log_level level, const std::string& line) const
     {
-        if (options_.log)
+        if (level >= log_threshold_ && options_.log)
             options_.log(level, line);
     }
 
@@ -1190,7 +1220,11 @@ private:
     std::size_t runs_in_flight_{0};
     id_generator ids_;
     // Lines below this level are not even formatted; the sink filters further
-    log_level log_threshold_{log_level::debug};
+    log_level log_threshold_{log_level::warning};
+    executor_slot* default_slot_{nullptr};
+    executor_slot* inline_slot_{nullptr};
+    instant offset_wall_{};
+    typename timer_clock::time_point offset_timer_{};
     std::optional<typename Clocks::step_watcher> step_watcher_;
     std::vector<boost::asio::any_completion_handler<void(error_code)>> shutdown_waiters_;
     std::optional<boost::asio::any_completion_handler<void(error_code)>> run_waiter_;

@@ -20,6 +20,12 @@ const boost::json::object& job_context::kwargs() const noexcept
     return arguments_ ? arguments_->kwargs : empty;
 }
 
+const boost::asio::any_io_executor& job_context::scheduler_executor() const noexcept
+{
+    static const boost::asio::any_io_executor none;
+    return scheduler_executor_ ? *scheduler_executor_ : none;
+}
+
 namespace {
 
 // A registered task: the same function object, under a name

@@ -32,8 +32,9 @@ struct job_arguments
  * @brief What a job function may take as its parameter: the job's id, the time this run was scheduled for, its
  * JSON arguments and the scheduler it belongs to.
  *
- * A run's context stays valid for the whole run, also across the suspension points of a coroutine job, and also
- * when the job is modified or removed meanwhile.
+ * A run's context stays valid for the whole run: during a function's call, across a coroutine's suspension points,
+ * and until a callback job's completion is called; also when the job is modified or removed meanwhile. It is a
+ * view: copy what must outlive the run.
  *
  * @par Thread safety
  * Distinct objects: safe. Shared objects: safe (all members are const).
@@ -41,28 +42,29 @@ struct job_arguments
 class job_context
 {
 public:
-    /// @brief Builds a context; the scheduler does this for each run, tests may do it to call a job function.
-    job_context(
-        std::string job_id,
+    /// @brief Builds a context that refers to (does not copy) its parts; the scheduler does this for each run and
+    /// keeps the parts alive for the run's whole length. Tests may build one to call a job function.
+    explicit job_context(
+        const std::string& job_id,
         instant scheduled_run_time,
-        std::shared_ptr<const job_arguments> arguments = {},
-        boost::asio::any_io_executor scheduler_executor = {},
+        const job_arguments* arguments = nullptr,
+        const boost::asio::any_io_executor* scheduler_executor = nullptr,
         void* scheduler = nullptr,
         const std::type_info* scheduler_type = nullptr
-    )
-        : job_id_(std::move(job_id)),
+    ) noexcept
+        : job_id_(&job_id),
           scheduled_run_time_(scheduled_run_time),
-          arguments_(std::move(arguments)),
-          scheduler_executor_(std::move(scheduler_executor)),
+          arguments_(arguments),
+          scheduler_executor_(scheduler_executor),
           scheduler_(scheduler),
           scheduler_type_(scheduler_type)
     {
     }
 
     /// @brief The job's id.
-    const std::string& job_id() const noexcept { return job_id_; }
+    const std::string& job_id() const noexcept { return *job_id_; }
 
-    /// @brief The time this run was scheduled for (not when it started: see @ref event::when for that).
+    /// @brief The time this run was scheduled for (not when it started).
     instant scheduled_run_time() const noexcept { return scheduled_run_time_; }
 
     /// @brief The job's positional JSON arguments; empty when it has none.
@@ -71,9 +73,9 @@ public:
     /// @brief The job's named JSON arguments; empty when it has none.
     const boost::json::object& kwargs() const noexcept;
 
-    /// @brief The scheduler's executor. Scheduler calls made from a job running elsewhere must go through it
-    /// (the `async_` forms do).
-    const boost::asio::any_io_executor& scheduler_executor() const noexcept { return scheduler_executor_; }
+    /// @brief The scheduler's executor (empty in a context built without one). Scheduler calls made from a job
+    /// running elsewhere must go through it (the `async_` forms do).
+    const boost::asio::any_io_executor& scheduler_executor() const noexcept;
 
     /**
      * @brief The scheduler running the job: `ctx.get_scheduler<asched::scheduler>().pause_job(ctx.job_id())`.
@@ -91,10 +93,10 @@ public:
     }
 
 private:
-    std::string job_id_;
+    const std::string* job_id_;
     instant scheduled_run_time_;
-    std::shared_ptr<const job_arguments> arguments_;
-    boost::asio::any_io_executor scheduler_executor_;
+    const job_arguments* arguments_;
+    const boost::asio::any_io_executor* scheduler_executor_;
     void* scheduler_;
     const std::type_info* scheduler_type_;
 };

@@ -38,8 +38,11 @@ struct scheduler_options
     /// Executors by name, added to (or replacing) the built-in ones: `default`, a thread pool of 10 threads
     /// (started with its first run), and `inline`, the scheduler's own executor.
     std::map<std::string, std::shared_ptr<job_executor>> executors{};
-    /// Where log lines go; default: standard error, warnings and up. Empty: nowhere.
-    log_sink log = stderr_log_sink();
+    /// Where log lines go; default: standard error. Empty: nowhere.
+    log_sink log = stderr_log_sink(log_level::debug);
+    /// The least serious level passed to `log`; less serious lines are not even formatted. Default: warnings and
+    /// errors (a missed run, a failed job, a listener that threw); `log_level::info` adds starts, adds and removals.
+    log_level minimum_log_level = log_level::warning;
 
     /// @brief The system's local zone, as used for the default @ref zone.
     static time_zone local_zone();
