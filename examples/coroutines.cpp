@@ -65,7 +65,8 @@ asio::awaitable<int> fetch_feed(asched::job_context job, feed_reader& reader)
 
     if (reader.fetches == reader.stop_after)
     {
-        // Not awaited: a shutdown waits for the running jobs to finish, this one included
+        // Started, not awaited: the shutdown waits for running jobs to finish, this one included, so a job that
+        // awaited it would wait for itself forever
         std::cout << ms() << " ms: enough fetches, shutting down\n";
         job.get_scheduler<asched::scheduler>().async_shutdown(true, asio::detached);
     }

@@ -37,6 +37,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -229,7 +230,9 @@ int main(int argc, char** argv)
     const auto port = static_cast<unsigned short>(
         testing ? 0 : std::stoi(option(argc, argv, "--port").value_or("5555"))
     );
-    const auto duration = option(argc, argv, "--duration");
+    std::optional<std::chrono::microseconds> duration;
+    if (const auto text = option(argc, argv, "--duration"))
+        duration = std::chrono::duration_cast<std::chrono::microseconds>(seconds_d{std::stod(*text)});
 
     // One io_context on one thread carries the sockets, the scheduler, its timers and its inline jobs
     asio::io_context ctx;
@@ -294,7 +297,15 @@ int main(int argc, char** argv)
         asio::co_spawn(
             ctx,
             [&]() -> asio::awaitable<void> {
-                passed = co_await self_test(endpoint);
+                try
+                {
+                    passed = co_await self_test(endpoint);
+                }
+                catch (const std::exception& error)  // a refused connection, a closed socket: fail, never hang
+                {
+                    std::cout << "FAILED: " << error.what() << '\n';
+                    passed = false;
+                }
                 co_await stop_server();
                 // Nothing else is left: ctx.run() returns by itself, which shows the scheduler left no work behind
             },
@@ -309,8 +320,7 @@ int main(int argc, char** argv)
         });
         if (duration)
         {
-            deadline.expires_after(std::chrono::duration_cast<std::chrono::microseconds>(seconds_d{std::stod(*duration)}
-            ));
+            deadline.expires_after(*duration);
             deadline.async_wait([&](asched::error_code error) {
                 if (!error)
                     stop_and_exit();
