@@ -103,8 +103,9 @@ public:
     /// reference, each pending timer wait another, so a wait completing after removal finds live memory.
     struct record
     {
-        record(scheduler_core* owner, std::string id, task code, trigger when, timer_type timer)
-            : core(owner), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(std::move(timer))
+        // The timer is built in place: moving an Asio timer re-links it in the reactor
+        record(scheduler_core* owner, std::string id, task&& code, trigger&& when, boost::asio::io_context& io)
+            : core(owner), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(io)
         {
         }
 
@@ -397,7 +398,7 @@ public:
 
     // ---------------------------------------------------------------------------------------------- jobs
 
-    job add_job(task code, trigger when, job_options o)
+    job add_job(task&& code, trigger&& when, job_options&& o)
     {
         check_store(o.jobstore);
         if (o.max_instances && *o.max_instances == 0)
@@ -409,7 +410,10 @@ public:
                             : code.kind() == task_kind::function ? *default_slot_
                                                                  : *inline_slot_;
         if (!ex.executor)
-            throw scheduler_error(errc::executor_not_found, "executor '" + ex.name + "' was removed; add it again");
+            throw scheduler_error(
+                errc::executor_not_found,
+                "executor '" + ex.name + "' was removed; add it again or name another"
+            );
         when = when.with_default_zone(options_.zone);
 
         std::optional<instant> keep_next;
@@ -433,7 +437,7 @@ public:
             replaced = true;
         }
 
-        auto* r = new record(this, std::move(o.id), std::move(code), std::move(when), timer_type(io_.get_executor()));
+        auto* r = new record(this, std::move(o.id), std::move(code), std::move(when), io_);
         r->serial = ++serials_;
         if (!o.name.empty() || !r->code.name().empty())
             r->custom_name = std::make_unique<const std::string>(
@@ -756,13 +760,21 @@ private:
 
     executor_slot& existing_slot(const std::string& name)
     {
-        auto it = executors_.find(name);
-        if (it == executors_.end() || !it->second.executor)
+        // The built-in slots without a map lookup: most jobs use them
+        executor_slot* found = name == inline_slot_->name    ? inline_slot_
+                               : name == default_slot_->name ? default_slot_
+                                                             : nullptr;
+        if (found == nullptr)
+        {
+            auto it = executors_.find(name);
+            found = it == executors_.end() ? nullptr : &it->second;
+        }
+        if (found == nullptr || !found->executor)
             throw scheduler_error(
                 errc::executor_not_found,
                 "executor '" + name + "' not found; add it first, or use 'default' or 'inline'"
             );
-        return it->second;
+        return *found;
     }
 
     const time_zone& display_zone(const trigger& when) const
@@ -1061,12 +1073,12 @@ private:
 
     void remove(record& r)
     {
-        const std::string id = r.id;
+        const record_ref hold(&r);  // the index's reference goes below
         unindex(r);
         if (log_level::info >= log_threshold_)
-            log(log_level::info, "removed job '" + id + "'");
+            log(log_level::info, "removed job '" + r.id + "'");
         emit(event_code::job_removed, [&](event& e) {
-            e.job_id = id;
+            e.job_id = r.id;
             e.jobstore = "default";
         });
     }
