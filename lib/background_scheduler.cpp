@@ -4,6 +4,8 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 
+#include "run_reporting.hpp"
+
 namespace asched {
 
 namespace {
@@ -45,9 +47,9 @@ void background_scheduler::shutdown(bool wait)
 {
     if (!thread_ || !thread_->joinable())
         return;
-    if (context_.get_executor().running_in_this_thread())
+    if (context_.get_executor().running_in_this_thread() || detail::this_thread_runs_a_job)
     {
-        // From a job or listener on the scheduler's own thread: it cannot join itself
+        // From a job or listener: waiting would wait for the caller itself, and a thread cannot join itself
         scheduler_.async_shutdown(wait, [](error_code) {});
         return;
     }

@@ -35,7 +35,10 @@ void job_run::start(const boost::asio::any_io_executor& where) &&
     case task_kind::function:
     {
         detail::job_outcome outcome;
-        code.run(state->context, outcome);
+        {
+            const detail::running_a_job marker;
+            code.run(state->context, outcome);
+        }
         state->reporter->report(std::move(outcome));
         return;
     }
@@ -67,6 +70,7 @@ void job_run::start(const boost::asio::any_io_executor& where) &&
         reporter->keep_alive = std::shared_ptr<const detail::pending_run>(std::move(state));
         try
         {
+            const detail::running_a_job marker;
             code.run_callback(context, job_completion(reporter));
         }
         catch (...)

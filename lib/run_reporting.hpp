@@ -18,8 +18,26 @@
 #include <memory>
 #include <string>
 #include <typeinfo>
+#include <utility>
 
 namespace asched::detail {
+
+/// Set while the calling thread runs a job's code (a function, or a callback's start), so that blocking calls made
+/// from a job can tell they must not wait for the jobs to finish.
+inline thread_local bool this_thread_runs_a_job = false;
+
+/// Marks the calling thread as running a job for the scope.
+class running_a_job
+{
+public:
+    running_a_job() noexcept : previous_(std::exchange(this_thread_runs_a_job, true)) {}
+    ~running_a_job() { this_thread_runs_a_job = previous_; }
+    running_a_job(const running_a_job&) = delete;
+    running_a_job& operator=(const running_a_job&) = delete;
+
+private:
+    bool previous_;
+};
 
 /// The non-template face of a scheduler core: what a finished run reports to.
 class scheduler_core_base

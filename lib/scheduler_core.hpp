@@ -944,7 +944,10 @@ private:
             const job_context
                 context(r.id, scheduled, r.arguments.get(), &executor_, owner_, &typeid(basic_scheduler<Clocks>));
             job_outcome outcome;
-            r.code.impl().run(context, outcome);
+            {
+                const running_a_job marker;
+                r.code.impl().run(context, outcome);
+            }
             finish(r, scheduled, std::move(outcome));
             return;
         }

@@ -53,7 +53,12 @@ public:
     /// @brief Starts the thread and the scheduler. @throws scheduler_error when started already.
     void start(bool paused = false);
 
-    /// @brief Shuts the scheduler down (waiting for running jobs with `wait`) and joins the thread.
+    /**
+     * @brief Shuts the scheduler down (waiting for running jobs with `wait`) and joins the thread.
+     *
+     * Called from a job (on the scheduler's thread or a pool thread), it starts the shutdown and returns at once:
+     * waiting would wait for the calling job itself. The destructor then joins.
+     */
     void shutdown(bool wait = true);
 
     /// @brief @ref basic_scheduler::pause.

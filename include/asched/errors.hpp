@@ -107,7 +107,16 @@ class scheduler_error : public boost::system::system_error
 {
 public:
     /// @brief Builds the exception from an @ref errc value and a message naming what was asked for.
-    scheduler_error(errc code, const std::string& message) : boost::system::system_error(code, message) {}
+    scheduler_error(errc code, const std::string& message)
+        : boost::system::system_error(code, message), message_(message)
+    {
+    }
+
+    /// @brief The message alone (without the category's generic text appended by `system_error`).
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    std::string message_;
 };
 
 }  // namespace asched

@@ -171,6 +171,9 @@ public:
     /**
      * @brief Shuts down and completes when every running job, wherever it runs, has finished (with `wait`) or at
      * once (without); then outstanding @ref async_run operations complete. Safe to call from any thread.
+     *
+     * A job that shuts its own scheduler down must not wait for the completion with `wait`: the shutdown waits for
+     * that job too. Start it and return (`async_shutdown(true, asio::detached)`), or pass `wait = false`.
      * @par Completion signature
      * `void(asched::error_code)`, always success.
      * @par Executor
@@ -294,6 +297,12 @@ public:
      * logged and the others still run.
      */
     listener_id add_listener(event_listener listener, event_mask mask = all_events);
+
+    /// @brief Calls `listener` for the events of one code only.
+    listener_id add_listener(event_listener listener, event_code only)
+    {
+        return add_listener(std::move(listener), static_cast<event_mask>(only));
+    }
 
     /// @brief Removes a listener; unknown ids are ignored.
     void remove_listener(listener_id id);
