@@ -7,6 +7,8 @@
 #include <exception>
 #include <string>
 
+#include "exception_text.hpp"
+
 namespace asched {
 
 std::string_view to_string(event_code code) noexcept
@@ -34,26 +36,6 @@ std::string_view to_string(event_code code) noexcept
     return "unknown_event";
 }
 
-namespace {
-
-std::string exception_text(const std::exception_ptr& error)
-{
-    try
-    {
-        std::rethrow_exception(error);
-    }
-    catch (const std::exception& e)
-    {
-        return e.what();
-    }
-    catch (...)
-    {
-        return "an exception not derived from std::exception";
-    }
-}
-
-}  // namespace
-
 std::string event::to_string() const
 {
     std::string line(asched::to_string(code));
@@ -72,7 +54,7 @@ std::string event::to_string() const
     if (code == event_code::job_executed && !result.is_null())
         line += " result=" + boost::json::serialize(result);
     if (exception)
-        line += " exception='" + exception_text(exception) + "'";
+        line += " exception='" + detail::exception_text(exception) + "'";
     return line;
 }
 

@@ -38,6 +38,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "exception_text.hpp"
 #include "run_plan.hpp"
 #include "run_reporting.hpp"
 
@@ -1018,7 +1019,7 @@ private:
         if (outcome.error)
         {
             if (log_level::error >= log_threshold_)
-                log(log_level::error, "job '" + std::string(job_id) + "' failed: " + describe_exception(outcome.error));
+                log(log_level::error, "job '" + std::string(job_id) + "' failed: " + exception_text(outcome.error));
             emit(event_code::job_error, [&](event& e) {
                 e.job_id = job_id;
                 e.jobstore = jobstore;
@@ -1070,22 +1071,6 @@ private:
             e.jobstore = "default";
             e.scheduled_run_times.assign(refused.begin(), refused.end());
         });
-    }
-
-    static std::string describe_exception(const std::exception_ptr& error)
-    {
-        try
-        {
-            std::rethrow_exception(error);
-        }
-        catch (const std::exception& e)
-        {
-            return e.what();
-        }
-        catch (...)
-        {
-            return "an exception not derived from std::exception";
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- removal

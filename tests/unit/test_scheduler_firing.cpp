@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/mock_scheduler.hpp"
+#include "common/run_helpers.hpp"
 #include "common/trigger_helpers.hpp"
 
 using namespace std::chrono_literals;
@@ -41,36 +42,15 @@ using asched::test::mock_clocks;
 using asched::test::mock_scheduler;
 using asched::test::mock_step_watcher;
 using asched::test::str;
-using strings = std::vector<std::string>;
+using asched::test::strings;
 
 namespace {
 
-const instant T0 = asched::test::mock_epoch;
-
-// T0 + s seconds as UTC text
-std::string at_s(long s) { return str(T0 + std::chrono::seconds{s}); }
-
-strings seconds_list(std::initializer_list<long> seconds)
-{
-    strings out;
-    for (const long s : seconds)
-        out.push_back(at_s(s));
-    return out;
-}
-
-strings texts(const std::vector<instant>& times)
-{
-    strings out;
-    for (const instant t : times)
-        out.push_back(str(t));
-    return out;
-}
-
-// A job function recording the scheduled run time of each run
-auto recorder(std::vector<instant>& runs)
-{
-    return [&runs](const job_context& c) { runs.push_back(c.scheduled_run_time()); };
-}
+using asched::test::at_s;
+using asched::test::recorder;
+using asched::test::seconds_list;
+using asched::test::T0;
+using asched::test::texts;
 
 // The message of an exception_ptr's std::exception; "<none>" when empty
 std::string what_of(const std::exception_ptr& error)
