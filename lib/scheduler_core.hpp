@@ -146,7 +146,11 @@ public:
 
         static void release(record* r) noexcept
         {
-            if (r != nullptr && --r->references == 0)
+            if (r == nullptr || --r->references != 0)
+                return;
+            if (r->core != nullptr)
+                r->core->bury(r);  // freed after the runs due now: a burst never waits for cleanup
+            else
                 delete r;
         }
 
@@ -203,6 +207,9 @@ public:
 
     ~scheduler_core() override
     {
+        for (record* r : graveyard_)
+            delete r;
+        graveyard_.clear();
         for (record* r : index_)
             orphan(r);
         for (record* r : index_)
@@ -1075,6 +1082,24 @@ private:
 
     // ---------------------------------------------------------------------------------------------- removal
 
+    /// Frees a record no one refers to any more, in a handler posted behind the work already queued: destroying a
+    /// timer takes the reactor's lock, and a burst of finished jobs should not make the next due run wait for it.
+    void bury(record* r)
+    {
+        graveyard_.push_back(r);
+        if (graveyard_.size() > 1)
+            return;  // a sweep is already posted
+        boost::asio::post(executor_, [weak = this->weak_from_this()] {
+            if (auto self = weak.lock())
+            {
+                auto dead = std::move(self->graveyard_);
+                self->graveyard_.clear();
+                for (record* r : dead)
+                    delete r;
+            }
+        });
+    }
+
     /// Takes a job out of the index; a pending wait or a run in progress may still hold the record.
     void unindex(record& r)
     {
@@ -1238,6 +1263,7 @@ private:
     std::map<std::string, executor_slot, std::less<>> executors_;
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
+    std::vector<record*> graveyard_;
     event_mask listener_mask_{0};
     std::uint64_t listener_serial_{0};
     int emitting_{0};
