@@ -61,6 +61,16 @@ public:
     {
     }
 
+    /// @brief Refused: a context refers to its job id, so a temporary would dangle. Pass a named string.
+    job_context(
+        std::string&&,
+        instant,
+        const job_arguments* = nullptr,
+        const boost::asio::any_io_executor* = nullptr,
+        void* = nullptr,
+        const std::type_info* = nullptr
+    ) = delete;
+
     /// @brief The job's id.
     const std::string& job_id() const noexcept { return *job_id_; }
 

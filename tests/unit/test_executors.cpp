@@ -382,7 +382,8 @@ BOOST_AUTO_TEST_CASE(the_context_reaches_the_scheduler_by_its_type_only)
 
 BOOST_AUTO_TEST_CASE(a_context_built_without_a_scheduler_reaches_none)
 {
-    const job_context c("standalone", test::mock_epoch);
+    const std::string id = "standalone";  // the context refers to it
+    const job_context c(id, test::mock_epoch);
     BOOST_CHECK_THROW(c.get_scheduler<test::mock_scheduler>(), std::bad_cast);
     BOOST_TEST(c.job_id() == "standalone");
     BOOST_TEST(c.args().empty());
