@@ -2,10 +2,6 @@
 
 #include <asched/background_scheduler.hpp>
 
-// Asio's use_future (1.26) trips g++ 12's -Wmaybe-uninitialized at -O1 with sanitizers: a false positive inside
-// Asio, about a member its constructor always sets
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-
 #include <boost/asio/executor_work_guard.hpp>
 
 #include "run_reporting.hpp"
