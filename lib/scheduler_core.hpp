@@ -100,15 +100,35 @@ public:
         boost::asio::wait_traits<timer_clock>,
         boost::asio::io_context::executor_type>;
 
+    /// What records know of their core: null once the core is gone. Freed by the last of the core and its records.
+    struct core_link
+    {
+        scheduler_core* core;
+        std::size_t records;
+    };
+
     /// One job. Reference-counted without atomics (only the scheduler's executor touches it): the index holds one
     /// reference, each pending timer wait another, so a wait completing after removal finds live memory.
     struct record
     {
         // The timer is built in place: moving an Asio timer re-links it in the reactor
-        record(scheduler_core* owner, std::string id, task&& code, trigger&& when, boost::asio::io_context& io)
-            : core(owner), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(io)
+        record(core_link* link, std::string id, task&& code, trigger&& when, boost::asio::io_context& io)
+            : link(link), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(io)
         {
+            ++link->records;
         }
+
+        ~record()
+        {
+            if (--link->records == 0 && link->core == nullptr)
+                delete link;
+        }
+
+        record(const record&) = delete;
+        record& operator=(const record&) = delete;
+
+        /// The core, or null once it is gone.
+        scheduler_core* core() const noexcept { return link->core; }
 
         std::uint32_t references{1};
         std::uint32_t running{0};
@@ -116,7 +136,7 @@ public:
         std::uint32_t max_instances{1};
         std::uint64_t serial{0};
         std::size_t id_hash{0};  // the index's hash of `id`, kept so that erasing a job does not hash it again
-        scheduler_core* core;    // null once the core is gone
+        core_link* link;         // shared by the core and its records; outlives the core while records remain
         std::string id;
         std::unique_ptr<const std::string> custom_name;  // null: the name is the id (a pointer: most jobs have none)
         task code;
@@ -148,8 +168,8 @@ public:
         {
             if (r == nullptr || --r->references != 0)
                 return;
-            if (r->core != nullptr)
-                r->core->bury(r);  // freed after the runs due now: a burst never waits for cleanup
+            if (r->core() != nullptr)
+                r->core()->bury(r);  // freed after the runs due now: a burst never waits for cleanup
             else
                 delete r;
         }
@@ -167,19 +187,19 @@ public:
         void operator()(error_code ec)
         {
             record* r = ref.get();
-            if (ec || r->core == nullptr || generation != r->generation)
+            if (ec || r->core() == nullptr || generation != r->generation)
                 return;  // cancelled, re-armed or orphaned
             r->waiting = false;
-            if (r->core->hop_)
+            if (r->core()->hop_)
             {
-                boost::asio::post(r->core->executor_, [self = std::move(*this)]() mutable {
+                boost::asio::post(r->core()->executor_, [self = std::move(*this)]() mutable {
                     record* r = self.ref.get();
-                    if (r->core != nullptr && self.generation == r->generation)
-                        r->core->on_timer(*r);
+                    if (r->core() != nullptr && self.generation == r->generation)
+                        r->core()->on_timer(*r);
                 });
                 return;
             }
-            r->core->on_timer(*r);
+            r->core()->on_timer(*r);
         }
     };
 
@@ -207,6 +227,9 @@ public:
 
     ~scheduler_core() override
     {
+        // Records still held by pending waits see the core gone through the link, whether indexed or not
+        link_->core = nullptr;
+        ++link_->records;  // the destructor's own hold: records freed below must not free the link under it
         for (record* r : graveyard_)
             delete r;
         graveyard_.clear();
@@ -217,6 +240,8 @@ public:
         for (auto& [name, s] : executors_)
             if (s.executor && (state_ != scheduler_state::stopped || started_))
                 shutdown_executor(s, false);
+        if (--link_->records == 0)
+            delete link_;
     }
 
     /// The io_context under the scheduler's executor: its own executor, or a strand of one.
@@ -446,7 +471,7 @@ public:
             replaced = true;
         }
 
-        auto* r = new record(this, std::move(o.id), std::move(code), std::move(when), io_);
+        auto* r = new record(link_, std::move(o.id), std::move(code), std::move(when), io_);
         r->serial = ++serials_;
         if (!o.name.empty() || !r->code.name().empty())
             r->custom_name = std::make_unique<const std::string>(
@@ -1123,7 +1148,6 @@ private:
 
     static void orphan(record* r) noexcept
     {
-        r->core = nullptr;
         ++r->generation;
         r->timer.cancel();
     }
@@ -1264,6 +1288,7 @@ private:
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
     std::vector<record*> graveyard_;
+    core_link* link_{new core_link{this, 0}};
     event_mask listener_mask_{0};
     std::uint64_t listener_serial_{0};
     int emitting_{0};
