@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/mock_scheduler.hpp"
+#include "common/thread_sync.hpp"
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -35,6 +36,7 @@ using asched::job_completion;
 using asched::log_level;
 using asched::scheduler_options;
 namespace test = asched::test;
+using asched::test::what_of;
 using codes = std::vector<event_code>;
 
 namespace {
@@ -45,24 +47,6 @@ std::string names(const codes& list)
     for (const auto code : list)
         out += (out.empty() ? "" : ", ") + std::string(asched::to_string(code));
     return out;
-}
-
-std::string what_of(const std::exception_ptr& e)
-{
-    if (!e)
-        return "<no exception>";
-    try
-    {
-        std::rethrow_exception(e);
-    }
-    catch (const std::exception& x)
-    {
-        return x.what();
-    }
-    catch (...)
-    {
-        return "<not a std::exception>";
-    }
 }
 
 struct fixture : test::scheduler_fixture

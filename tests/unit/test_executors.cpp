@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "common/mock_scheduler.hpp"
+#include "common/thread_sync.hpp"
 
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -55,58 +56,13 @@ using asched::job_options;
 using asched::job_run;
 using asched::scheduler_options;
 namespace test = asched::test;
+using asched::test::budget;
+using asched::test::gate;
+using asched::test::gate_on_shutdown;
+using asched::test::rendezvous;
+using asched::test::what_of;
 
 namespace {
-
-constexpr auto budget = 20s;  // how long a thread waits for others before the test calls it a failure
-
-// A door that threads wait at until the test opens it. Waiting gives up after `budget`, so that a bug fails the
-// test instead of hanging it.
-class gate
-{
-public:
-    void open()
-    {
-        {
-            const std::lock_guard lock(mutex_);
-            open_ = true;
-        }
-        cv_.notify_all();
-    }
-    /// False when the door stayed shut for the whole budget (or `limit`).
-    bool wait() { return wait_for(budget); }
-    bool wait_for(std::chrono::milliseconds limit)
-    {
-        std::unique_lock lock(mutex_);
-        return cv_.wait_for(lock, limit, [this] { return open_; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool open_ = false;
-};
-
-// `parties` threads meet here; arrive_and_wait() returns true once all have arrived, which proves that they were
-// all running at the same time. A missing party makes everyone return false after `budget`.
-class rendezvous
-{
-public:
-    explicit rendezvous(int parties) : parties_(parties) {}
-    bool arrive_and_wait()
-    {
-        std::unique_lock lock(mutex_);
-        ++arrived_;
-        cv_.notify_all();
-        return cv_.wait_for(lock, budget, [this] { return arrived_ >= parties_; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    int arrived_ = 0;
-    const int parties_;
-};
 
 // A timer on the mock clock, for coroutine jobs that must stay suspended until the test moves time
 using mock_timer = asio::basic_waitable_timer<test::mock_timer_clock>;
@@ -116,24 +72,6 @@ struct opaque
 {
     int secret;
 };
-
-std::string what_of(const std::exception_ptr& e)
-{
-    if (!e)
-        return "<no exception>";
-    try
-    {
-        std::rethrow_exception(e);
-    }
-    catch (const std::exception& x)
-    {
-        return x.what();
-    }
-    catch (...)
-    {
-        return "<not a std::exception>";
-    }
-}
 
 error_code code_of(const std::exception_ptr& e)
 {
@@ -164,22 +102,6 @@ public:
 
 // Wraps another executor and opens a gate when the scheduler shuts it down: a job waiting at the gate can then
 // only finish after shutdown began, which makes "shutdown waited for it" observable without timing
-class gate_on_shutdown final : public job_executor
-{
-public:
-    gate_on_shutdown(std::shared_ptr<job_executor> inner, gate& g) : inner_(std::move(inner)), gate_(g) {}
-    void submit(job_run run) override { inner_->submit(std::move(run)); }
-    void shutdown(bool wait) override
-    {
-        gate_.open();
-        inner_->shutdown(wait);
-    }
-    std::string describe() const override { return inner_->describe(); }
-
-private:
-    std::shared_ptr<job_executor> inner_;
-    gate& gate_;
-};
 
 struct fixture : test::scheduler_fixture
 {

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "common/mock_scheduler.hpp"
+#include "common/thread_sync.hpp"
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
@@ -55,77 +56,19 @@ using asched::job_run;
 using asched::scheduler_options;
 using asched::scheduler_state;
 namespace test = asched::test;
+using asched::test::budget;
+using asched::test::gate;
+using asched::test::gate_on_shutdown;
+using asched::test::rendezvous;
+using asched::test::what_of;
 
 namespace {
-
-constexpr auto budget = 20s;  // how long a thread waits for others before the test calls it a failure
 
 // A timer on the mock clock, for coroutine jobs that must stay suspended until the test moves time
 using mock_timer = asio::basic_waitable_timer<test::mock_timer_clock>;
 
-// A door that threads wait at until the test opens it; gives up after `budget` so that a bug fails, not hangs
-class gate
-{
-public:
-    void open()
-    {
-        {
-            const std::lock_guard lock(mutex_);
-            open_ = true;
-        }
-        cv_.notify_all();
-    }
-    bool wait() { return wait_for(budget); }
-    bool wait_for(std::chrono::milliseconds limit)
-    {
-        std::unique_lock lock(mutex_);
-        return cv_.wait_for(lock, limit, [this] { return open_; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool open_ = false;
-};
-
-// `parties` threads meet here; true once all arrived, which proves they were all running at once
-class rendezvous
-{
-public:
-    explicit rendezvous(int parties) : parties_(parties) {}
-    bool arrive_and_wait()
-    {
-        std::unique_lock lock(mutex_);
-        ++arrived_;
-        cv_.notify_all();
-        return cv_.wait_for(lock, budget, [this] { return arrived_ >= parties_; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    int arrived_ = 0;
-    const int parties_;
-};
-
 // Opens a gate when shut down, then shuts down the executor it wraps: a job waiting at the gate can only finish
 // after shutdown began, so "shutdown waited for it" is observable without timing
-class gate_on_shutdown final : public job_executor
-{
-public:
-    gate_on_shutdown(std::shared_ptr<job_executor> inner, gate& g) : inner_(std::move(inner)), gate_(g) {}
-    void submit(job_run run) override { inner_->submit(std::move(run)); }
-    void shutdown(bool wait) override
-    {
-        gate_.open();
-        inner_->shutdown(wait);
-    }
-    std::string describe() const override { return inner_->describe(); }
-
-private:
-    std::shared_ptr<job_executor> inner_;
-    gate& gate_;
-};
 
 struct fixture : test::scheduler_fixture
 {

@@ -22,6 +22,7 @@
 
 #include "common/mock_scheduler.hpp"
 #include "common/run_helpers.hpp"
+#include "common/thread_sync.hpp"
 #include "common/trigger_helpers.hpp"
 
 using namespace std::chrono_literals;
@@ -43,6 +44,7 @@ using asched::test::mock_scheduler;
 using asched::test::mock_step_watcher;
 using asched::test::str;
 using asched::test::strings;
+using asched::test::what_of;
 
 namespace {
 
@@ -51,25 +53,6 @@ using asched::test::recorder;
 using asched::test::seconds_list;
 using asched::test::T0;
 using asched::test::texts;
-
-// The message of an exception_ptr's std::exception; "<none>" when empty
-std::string what_of(const std::exception_ptr& error)
-{
-    if (!error)
-        return "<none>";
-    try
-    {
-        std::rethrow_exception(error);
-    }
-    catch (const std::exception& e)
-    {
-        return e.what();
-    }
-    catch (...)
-    {
-        return "<not a std::exception>";
-    }
-}
 
 struct firing_fixture : asched::test::scheduler_fixture
 {
