@@ -87,11 +87,7 @@ public:
         {
             const auto code = unreported_error != 0 ? static_cast<errc>(unreported_error) : errc::run_abandoned;
             job_outcome outcome;
-            outcome.error = std::make_exception_ptr(scheduler_error(
-                code,
-                code == errc::completion_dropped ? "the job's completion handler was destroyed without being called"
-                                                 : "the job's executor shut down without running it"
-            ));
+            outcome.error = std::make_exception_ptr(scheduler_error(code, make_error_code(code).message()));
             report(std::move(outcome));
         }
         catch (...)

@@ -237,9 +237,8 @@ public:
             orphan(r);
         for (record* r : index_)
             record_ref::release(r);
-        for (auto& [name, s] : executors_)
-            if (s.executor && (state_ != scheduler_state::stopped || started_))
-                shutdown_executor(s, false);
+        if (started_)
+            shutdown_executors(false);
         if (--link_->records == 0)
             delete link_;
     }
@@ -318,9 +317,7 @@ public:
         if (!started_ || shut_down_)
             return;
         stop_timers();
-        for (auto& [name, s] : executors_)
-            if (s.executor)
-                shutdown_executor(s, wait);
+        shutdown_executors(wait);
         finish_shutdown();
     }
 
@@ -815,11 +812,9 @@ private:
         return *found;
     }
 
-    const time_zone& display_zone(const trigger& when) const
+    time_zone display_zone(const trigger& when) const
     {
-        thread_local time_zone zone;
-        zone = when.zone().is_specified() ? when.zone() : options_.zone;
-        return zone;
+        return when.zone().is_specified() ? when.zone() : options_.zone;
     }
 
     job snapshot(const record& r) const
@@ -1166,13 +1161,18 @@ private:
         }
     }
 
+    void shutdown_executors(bool wait)
+    {
+        for (auto& [name, s] : executors_)
+            if (s.executor)
+                shutdown_executor(s, wait);
+    }
+
     void maybe_finish_async_shutdown()
     {
         if (!stopping_ || shut_down_ || runs_in_flight_ != 0)
             return;
-        for (auto& [name, s] : executors_)
-            if (s.executor)
-                shutdown_executor(s, true);  // idle by now: joins at once
+        shutdown_executors(true);  // idle by now: joins at once
         finish_shutdown();
     }
 

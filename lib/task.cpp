@@ -82,15 +82,8 @@ void task_base::run_callback(const job_context&, job_completion) const
 
 }  // namespace detail
 
-job_completion& job_completion::operator=(job_completion&& other) noexcept
-{
-    if (this != &other)
-    {
-        this->~job_completion();
-        new (this) job_completion(std::move(other));
-    }
-    return *this;
-}
+// Releasing the reporter held before is enough: its last holder reports a dropped completion
+job_completion& job_completion::operator=(job_completion&& other) noexcept = default;
 
 // A dropped completion is reported by the reporter itself when its last holder lets go (see core_reporter), so
 // that an exception thrown by the callback, reported while job_run::start() still holds it, wins the race
