@@ -32,8 +32,7 @@ run_plan plan_runs(
 
     for (const instant time : due)
     {
-        const bool late = policy.misfire_grace_time != std::chrono::microseconds::max() &&
-                          now - time > policy.misfire_grace_time;
+        const bool late = misfired(time, now, policy.misfire_grace_time);
         (late ? plan.missed : plan.runs).push_back(time);
     }
     if (policy.coalesce && plan.runs.size() > 1)

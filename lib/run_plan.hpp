@@ -35,6 +35,12 @@ struct run_plan
     std::optional<instant> next_run_time;  // after the last due time; none: the trigger has finished
 };
 
+/// Whether a run due at `due` is too late to start at `now` (later than the grace time; max() means no limit).
+inline bool misfired(instant due, instant now, std::chrono::microseconds misfire_grace_time) noexcept
+{
+    return misfire_grace_time != std::chrono::microseconds::max() && now - due > misfire_grace_time;
+}
+
 /// At most this many due times are collected in one pass; beyond it the job continues from `now` (a coalescing
 /// job after a month-long outage must not enumerate 2.6 million seconds).
 inline constexpr std::size_t max_due_times = 100'000;

@@ -926,8 +926,7 @@ private:
         // The common case without plan_runs' bookkeeping: one due time, on time, a free instance. It decides exactly
         // what plan_runs would (tests compare the two through the scheduler's behaviour)
         const instant due = *r.next_run_time;
-        const bool on_time = r.grace == unlimited_grace || now - due <= r.grace;
-        if (on_time && r.running < r.max_instances)
+        if (!misfired(due, now, r.grace) && r.running < r.max_instances)
         {
             const std::optional<instant> next = r.when.next_fire_time(due, now);
             if (!next || *next > now)
