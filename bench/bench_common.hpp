@@ -147,6 +147,55 @@ Result run_in_child(Body&& body)
     return result;
 }
 
+/**
+ * Runs one repetition of a workload whose runs fall due at an instant `lead` after the start, in a child process
+ * (run_in_child). The lead is 1 s plus 1.5 times the longest setup seen so far; a repetition whose setup ended less
+ * than 0.2 s before the due instant (`due_name`) is run again with twice the lead. `report(r)` prints a kept one.
+ * Result needs `setup_s` and `slack_s`.
+ */
+template <class Result, class Body, class Report>
+Result repetition_with_lead(
+    const char* system,
+    int run,
+    const char* due_name,
+    double& longest_setup_s,
+    Body body,
+    Report report
+)
+{
+    for (;;)
+    {
+        const auto lead = std::chrono::microseconds{static_cast<long>((1.0 + 1.5 * longest_setup_s) * 1e6)};
+        const Result r = run_in_child<Result>([&] { return body(lead); });
+        longest_setup_s = std::max(longest_setup_s, r.setup_s);
+        if (r.slack_s >= 0.2)
+        {
+            report(r);
+            return r;
+        }
+        progress(
+            "run %d %s: the setup took %.3f s, too close to %s; again with a longer lead",
+            run,
+            system,
+            r.setup_s,
+            due_name
+        );
+        longest_setup_s *= 2;
+    }
+}
+
+/// The runs dropped over all repetitions of both systems.
+template <class Result>
+double total_dropped(const std::vector<Result>& a, const std::vector<Result>& b)
+{
+    double dropped = 0;
+    for (const Result& r : a)
+        dropped += r.dropped;
+    for (const Result& r : b)
+        dropped += r.dropped;
+    return dropped;
+}
+
 // ------------------------------------------------------------------------------------------------------ readings
 
 // Resident memory of this process, in bytes (/proc/self/statm, second field)

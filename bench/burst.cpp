@@ -146,18 +146,17 @@ burst_result burst_raw(long n, std::chrono::microseconds lead)
     return summarise(due, setup_start, setup_end);
 }
 
-// Runs one repetition, with T about 1 s after the setup ends: the lead is 1 s plus 1.5 times the longest setup
-// seen so far; a repetition whose setup ended less than 0.2 s before T is run again with twice the lead
+// Runs one repetition (see bench::repetition_with_lead) and prints its figures
 template <class Body>
 burst_result repetition(const char* system, int run, double& longest_setup_s, Body body)
 {
-    for (;;)
-    {
-        const auto lead = std::chrono::microseconds{static_cast<long>((1.0 + 1.5 * longest_setup_s) * 1e6)};
-        const burst_result r = bench::run_in_child<burst_result>([&] { return body(lead); });
-        longest_setup_s = std::max(longest_setup_s, r.setup_s);
-        if (r.slack_s >= 0.2)
-        {
+    return bench::repetition_with_lead<burst_result>(
+        system,
+        run,
+        "T",
+        longest_setup_s,
+        body,
+        [&](const burst_result& r) {
             bench::progress(
                 "run %d %-6s: %.0f runs/s, lateness first %.0f us, p50 %.0f us, p99 %.0f us, max %.0f us; dropped "
                 "%.0f, missed %.0f "
@@ -174,16 +173,8 @@ burst_result repetition(const char* system, int run, double& longest_setup_s, Bo
                 r.setup_s,
                 r.slack_s
             );
-            return r;
         }
-        bench::progress(
-            "run %d %s: the setup took %.3f s, too close to T; again with a longer lead",
-            run,
-            system,
-            r.setup_s
-        );
-        longest_setup_s *= 2;
-    }
+    );
 }
 
 }  // namespace
@@ -209,11 +200,7 @@ int main(int argc, char** argv)
             }));
     }
 
-    double dropped = 0;
-    for (const burst_result& r : asched_runs)
-        dropped += r.dropped;
-    for (const burst_result& r : raw_runs)
-        dropped += r.dropped;
+    const double dropped = bench::total_dropped(asched_runs, raw_runs);
 
     std::printf("burst_repetitions: %d\n", opt.runs);
     if (opt.run_raw)

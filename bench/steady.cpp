@@ -213,18 +213,17 @@ steady_result steady_raw(long n, std::chrono::microseconds lead)
     return summarise(setup_start, setup_end);
 }
 
-// Runs one repetition, with T0 about 1 s after the setup ends: the lead is 1 s plus 1.5 times the longest setup
-// seen so far; a repetition whose setup ended less than 0.2 s before T0 is run again with twice the lead
+// Runs one repetition (see bench::repetition_with_lead) and prints its figures
 template <class Body>
 steady_result repetition(const char* system, int run, double& longest_setup_s, Body body)
 {
-    for (;;)
-    {
-        const auto lead = std::chrono::microseconds{static_cast<long>((1.0 + 1.5 * longest_setup_s) * 1e6)};
-        const steady_result r = bench::run_in_child<steady_result>([&] { return body(lead); });
-        longest_setup_s = std::max(longest_setup_s, r.setup_s);
-        if (r.slack_s >= 0.2)
-        {
+    return bench::repetition_with_lead<steady_result>(
+        system,
+        run,
+        "T0",
+        longest_setup_s,
+        body,
+        [&](const steady_result& r) {
             bench::progress(
                 "run %d %-6s: %.3f us CPU/run, lateness p50 %.0f us, p99 %.0f us, max %.0f us; dropped %.0f, missed "
                 "%.0f (window %.2f s; setup %.3f s, then %.2f s to T0)",
@@ -240,16 +239,8 @@ steady_result repetition(const char* system, int run, double& longest_setup_s, B
                 r.setup_s,
                 r.slack_s
             );
-            return r;
         }
-        bench::progress(
-            "run %d %s: the setup took %.3f s, too close to T0; again with a longer lead",
-            run,
-            system,
-            r.setup_s
-        );
-        longest_setup_s *= 2;
-    }
+    );
 }
 
 }  // namespace
@@ -278,11 +269,7 @@ int main(int argc, char** argv)
             }));
     }
 
-    double dropped = 0;
-    for (const steady_result& r : asched_runs)
-        dropped += r.dropped;
-    for (const steady_result& r : raw_runs)
-        dropped += r.dropped;
+    const double dropped = bench::total_dropped(asched_runs, raw_runs);
 
     std::printf("steady_repetitions: %d\n", opt.runs);
     if (opt.run_raw)
