@@ -13,7 +13,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-    libhowardhinnant-date-dev tzdata
+    libhowardhinnant-date-dev tzdata libsqlite3-dev
     doxygen clang-format
 )
 

@@ -1,0 +1,582 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+
+#include "sqlite_job_file.hpp"
+
+#include <asched/errors.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <utility>
+
+namespace asched::detail {
+
+namespace {
+
+class sqlite_category_impl final : public boost::system::error_category
+{
+public:
+    const char* name() const noexcept override { return "sqlite"; }
+    std::string message(int value) const override { return sqlite3_errstr(value); }
+};
+
+/// The schema, one step per version: step i takes a file from version i to i + 1, so a later version appends a step
+/// and never edits an earlier one (files of every older version must still migrate).
+constexpr const char* migrations[] = {
+    // 1: the initial schema. TEXT PRIMARY KEY would allow NULL ids (an old SQLite quirk), hence NOT NULL.
+    "CREATE TABLE jobs(id TEXT PRIMARY KEY NOT NULL, next_run_time INTEGER NULL, document TEXT NOT NULL);"
+    "CREATE INDEX jobs_by_next_run_time ON jobs(next_run_time);"
+    "CREATE TABLE quarantined_jobs(id TEXT NOT NULL, document TEXT NOT NULL, reason TEXT NOT NULL,"
+    " quarantined_at INTEGER NOT NULL);",
+};
+static_assert(std::size(migrations) == sqlite_job_file::schema_version);
+
+/// Errors that abort one statement and leave the transaction intact: they belong to one write, not to its group.
+bool fails_alone(int result)
+{
+    switch (result & 0xff)
+    {
+    case SQLITE_TOOBIG:
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE: return true;
+    default: return false;
+    }
+}
+
+std::int64_t now_us()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view column_text(sqlite3_stmt* stmt, int column)
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+    return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)))
+                : std::string_view();
+}
+
+}  // namespace
+
+const boost::system::error_category& sqlite_category() noexcept
+{
+    static const sqlite_category_impl category;
+    return category;
+}
+
+sqlite_error::sqlite_error(int result, std::string message)
+    : std::system_error(result, static_cast<const std::error_category&>(sqlite_category())),
+      message_(std::move(message))
+{
+}
+
+void sqlite_job_file::db_closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+
+void sqlite_job_file::statement_finalizer::operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+
+sqlite_job_file::unique_fd::~unique_fd()
+{
+    if (fd >= 0)
+        ::close(fd);
+}
+
+/// One use of a cached statement: binds, steps, and on leaving resets it and clears its bindings, so the next use
+/// starts clean and no read transaction stays open behind a half-read result.
+class sqlite_job_file::statement_use
+{
+public:
+    statement_use(const sqlite_job_file& file, sqlite3_stmt* stmt) : file_(file), stmt_(stmt) {}
+    ~statement_use()
+    {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    statement_use(const statement_use&) = delete;
+    statement_use& operator=(const statement_use&) = delete;
+
+    sqlite3_stmt* get() const { return stmt_; }
+
+    /// Returns the result code, so the caller decides whether a failed bind fails the write alone.
+    int bind(int index, std::string_view text)
+    {
+        // SQLITE_TRANSIENT: SQLite copies, the caller's buffer may go before the step. A null data() would bind NULL.
+        return sqlite3_bind_text64(
+            stmt_,
+            index,
+            text.data() ? text.data() : "",
+            text.size(),
+            SQLITE_TRANSIENT,
+            SQLITE_UTF8
+        );
+    }
+    int bind(int index, std::int64_t value) { return sqlite3_bind_int64(stmt_, index, value); }
+    int bind(int index, const std::optional<std::int64_t>& value)
+    {
+        return value ? sqlite3_bind_int64(stmt_, index, *value) : sqlite3_bind_null(stmt_, index);
+    }
+    void bind_or_fail(int index, const auto& value, std::string_view operation)
+    {
+        file_.check(bind(index, value), operation);
+    }
+
+    /// True for a row, false when done; throws on an error.
+    bool step(std::string_view operation)
+    {
+        const int result = sqlite3_step(stmt_);
+        if (result == SQLITE_ROW)
+            return true;
+        if (result != SQLITE_DONE)
+            file_.fail(result, operation);
+        return false;
+    }
+    /// The raw result of a step, for writes that may fail alone.
+    int step_result() { return sqlite3_step(stmt_); }
+
+private:
+    const sqlite_job_file& file_;
+    sqlite3_stmt* stmt_;
+};
+
+sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
+    : path_(std::move(path)), path_text_(path_.string())
+{
+    sqlite3* raw = nullptr;
+    // NOMUTEX: one connection used by one thread at a time (sqlite_store_thread), so SQLite's own mutex is waste
+    const int flags = SQLITE_OPEN_READWRITE | (s.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX |
+                      SQLITE_OPEN_EXRESCODE;
+    const int opened = sqlite3_open_v2(path_text_.c_str(), &raw, flags, nullptr);
+    db_.reset(raw);  // even a failed open allocates a handle, which must be closed
+    if (opened != SQLITE_OK)
+    {
+        if (!s.create && (opened & 0xff) == SQLITE_CANTOPEN && !std::filesystem::exists(path_))
+            throw sqlite_error(opened, "sqlite store " + path_text_ + ": cannot open: no such file");
+        fail(opened, "cannot open");
+    }
+    sqlite3_extended_result_codes(db_.get(), 1);
+    sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+
+    // Before the first statement: two schedulers must never both migrate or run the same jobs
+    if (s.scheduler_lock)
+        take_scheduler_lock();
+
+    // The first statement reads the file's header: a file that is not a database fails here
+    try
+    {
+        // WAL: readers (the CLI) never block the scheduler's writes; FULL: a commit is on disk when COMMIT returns.
+        // WAL is persistent in the file; where the file system cannot do it (no shared memory), SQLite keeps the
+        // rollback journal, which is just as durable.
+        query_integer("PRAGMA journal_mode=WAL", "cannot open");
+        exec("PRAGMA synchronous=FULL", "cannot open");
+    }
+    catch (const sqlite_error& e)
+    {
+        if ((e.code().value() & 0xff) == SQLITE_NOTADB)
+            throw sqlite_error(
+                e.code().value(),
+                "sqlite store " + path_text_ + ": cannot open: the file is not a SQLite database (" +
+                    sqlite3_errmsg(db_.get()) + ")"
+            );
+        throw;
+    }
+    migrate();
+
+    // Prepared once for the connection's life. Statements run repeatedly in a loop
+    constexpr unsigned persistent = SQLITE_PREPARE_PERSISTENT;
+    begin_ = prepare("BEGIN IMMEDIATE", persistent);
+    commit_ = prepare("COMMIT", persistent);
+    rollback_ = prepare("ROLLBACK", persistent);
+    insert_ = prepare(
+        "INSERT INTO jobs(id, next_run_time, document) VALUES(?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+        persistent
+    );
+    upsert_ = prepare(
+        "INSERT INTO jobs(id, next_run_time, document) VALUES(?1, ?2, ?3) ON CONFLICT(id) DO UPDATE"
+        " SET next_run_time = excluded.next_run_time, document = excluded.document",
+        persistent
+    );
+    update_ = prepare("UPDATE jobs SET next_run_time = ?2, document = ?3 WHERE id = ?1", persistent);
+    remove_ = prepare("DELETE FROM jobs WHERE id = ?1", persistent);
+    remove_all_ = prepare("DELETE FROM jobs", persistent);
+    // Paused jobs (NULL) last: SQLite sorts NULL first by default
+    all_ = prepare(
+        "SELECT id, next_run_time, document FROM jobs ORDER BY next_run_time IS NULL, next_run_time, id",
+        persistent
+    );
+    find_ = prepare("SELECT id, next_run_time, document FROM jobs WHERE id = ?1", persistent);
+    due_ = prepare(
+        "SELECT id, next_run_time, document FROM jobs WHERE next_run_time <= ?1 ORDER BY next_run_time, id",
+        persistent
+    );
+    earliest_ = prepare("SELECT min(next_run_time) FROM jobs", persistent);
+    count_ = prepare("SELECT count(*) FROM jobs", persistent);
+    quarantine_insert_ = prepare(
+        "INSERT INTO quarantined_jobs(id, document, reason, quarantined_at)"
+        " SELECT id, document, ?2, ?3 FROM jobs WHERE id = ?1",
+        persistent
+    );
+    quarantined_ = prepare(
+        "SELECT id, document, reason, quarantined_at FROM quarantined_jobs ORDER BY quarantined_at, rowid",
+        persistent
+    );
+    data_version_ = prepare("PRAGMA data_version", persistent);
+}
+
+sqlite_job_file::~sqlite_job_file() = default;
+
+void sqlite_job_file::fail(int result, std::string_view operation) const
+{
+    // sqlite3_errmsg describes the connection's latest error; without a connection, the code's generic text
+    const char* detail = db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(result);
+    throw sqlite_error(result, "sqlite store " + path_text_ + ": " + std::string(operation) + ": " + detail);
+}
+
+void sqlite_job_file::check(int result, std::string_view operation) const
+{
+    if (result != SQLITE_OK)
+        fail(result, operation);
+}
+
+void sqlite_job_file::take_scheduler_lock()
+{
+    const std::string lock_path = path_text_ + ".lock";
+    lock_.fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_.fd < 0)
+    {
+        throw sqlite_error(
+            SQLITE_CANTOPEN,
+            "sqlite store " + path_text_ + ": cannot open the lock file " + lock_path + ": " + std::strerror(errno)
+        );
+    }
+    // flock, not fcntl locks: SQLite itself uses fcntl locks on the database, which a second open of the same file
+    // in this process would silently drop; flock belongs to the open file description, so even a second
+    // sqlite_job_file in the same process is refused. The kernel releases it when the process dies.
+    if (::flock(lock_.fd, LOCK_EX | LOCK_NB) != 0)
+    {
+        const int error = errno;
+        if (error != EWOULDBLOCK)
+        {
+            throw sqlite_error(
+                SQLITE_CANTOPEN,
+                "sqlite store " + path_text_ + ": cannot lock " + lock_path + ": " + std::strerror(error)
+            );
+        }
+        char buffer[32] = {};
+        const auto n = ::pread(lock_.fd, buffer, sizeof buffer - 1, 0);
+        std::string holder(buffer, n > 0 ? static_cast<std::size_t>(n) : 0);
+        while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' '))
+            holder.pop_back();
+        // The holder writes its pid just after locking; in that instant the file can still be empty
+        const std::string who = holder.empty() ? "another process" : "process " + holder;
+        throw sqlite_error(
+            SQLITE_BUSY,
+            "sqlite store " + path_text_ + " is in use by another scheduler (" + who + " holds " + lock_path + ")"
+        );
+    }
+    // Only for the message above: a failure to write it changes nothing else
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(lock_.fd, 0) == 0)
+        static_cast<void>(::pwrite(lock_.fd, pid.data(), pid.size(), 0));
+}
+
+void sqlite_job_file::exec(const char* sql, std::string_view operation)
+{
+    check(sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr), operation);
+}
+
+sqlite_job_file::statement_ptr sqlite_job_file::prepare(const char* sql, unsigned flags)
+{
+    sqlite3_stmt* raw = nullptr;
+    const int result = sqlite3_prepare_v3(db_.get(), sql, -1, flags, &raw, nullptr);
+    statement_ptr stmt(raw);
+    if (result != SQLITE_OK)
+        fail(result, std::string("cannot prepare '") + sql + "'");
+    return stmt;
+}
+
+std::optional<std::int64_t> sqlite_job_file::query_integer(const char* sql, std::string_view operation)
+{
+    const statement_ptr stmt = prepare(sql, 0);
+    statement_use use(*this, stmt.get());
+    if (!use.step(operation) || sqlite3_column_type(stmt.get(), 0) == SQLITE_NULL)
+        return std::nullopt;
+    return sqlite3_column_int64(stmt.get(), 0);
+}
+
+int sqlite_job_file::schema_version_in_file()
+{
+    constexpr const char* operation = "cannot read the schema version";
+    const bool versioned = query_integer(
+                               "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'",
+                               operation
+                           )
+                               .value_or(0) > 0;
+    if (versioned)
+        return static_cast<int>(query_integer("SELECT max(version) FROM schema_version", operation).value_or(0));
+    // No version: a new file, unless some other program's tables are in it, which this code must not touch
+    const auto tables = query_integer(
+        "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        operation
+    );
+    if (tables.value_or(0) > 0)
+    {
+        throw sqlite_error(
+            SQLITE_NOTADB,
+            "sqlite store " + path_text_ +
+                ": cannot open: the file is a SQLite database but not an asched job store (it has no schema_version "
+                "table)"
+        );
+    }
+    return 0;
+}
+
+void sqlite_job_file::migrate()
+{
+    const auto newer = [this](int found) {
+        return sqlite_error(
+            SQLITE_ERROR,
+            "sqlite store " + path_text_ + ": the file has schema version " + std::to_string(found) +
+                ", newer than this asched knows (" + std::to_string(schema_version) + "); use a newer asched"
+        );
+    };
+    // A read first: the common case (up to date) needs no write lock, so the CLI opens beside a busy scheduler
+    int found = schema_version_in_file();
+    if (found == schema_version)
+        return;
+    if (found > schema_version)
+        throw newer(found);
+
+    exec("BEGIN IMMEDIATE", "cannot migrate the schema");
+    try
+    {
+        // Another process may have migrated between the read and the lock
+        found = schema_version_in_file();
+        if (found > schema_version)
+            throw newer(found);
+        exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", "cannot migrate the schema");
+        for (int version = found; version < schema_version; ++version)
+        {
+            exec(
+                migrations[version],
+                "cannot migrate the schema from version " + std::to_string(version) + " to " +
+                    std::to_string(version + 1)
+            );
+        }
+        exec("DELETE FROM schema_version", "cannot migrate the schema");
+        exec(
+            ("INSERT INTO schema_version(version) VALUES(" + std::to_string(schema_version) + ")").c_str(),
+            "cannot migrate the schema"
+        );
+        exec("COMMIT", "cannot migrate the schema");
+    }
+    catch (...)
+    {
+        if (!sqlite3_get_autocommit(db_.get()))
+            sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+void sqlite_job_file::begin_immediate(std::string_view operation)
+{
+    // IMMEDIATE takes the write lock now (waiting up to the busy timeout), rather than failing half-way through
+    statement_use use(*this, begin_.get());
+    use.step(operation);
+}
+
+void sqlite_job_file::commit(std::string_view operation)
+{
+    statement_use use(*this, commit_.get());
+    use.step(operation);
+}
+
+void sqlite_job_file::rollback() noexcept
+{
+    // Some errors (SQLITE_FULL, SQLITE_IOERR, ...) roll back by themselves; a second ROLLBACK would fail
+    if (sqlite3_get_autocommit(db_.get()))
+        return;
+    sqlite3_step(rollback_.get());
+    sqlite3_reset(rollback_.get());
+}
+
+std::vector<boost::system::error_code> sqlite_job_file::write(std::span<const row_write> writes)
+{
+    constexpr std::string_view operation = "cannot write jobs";
+    std::vector<boost::system::error_code> results(writes.size());
+    begin_immediate(operation);
+    try
+    {
+        for (std::size_t i = 0; i < writes.size(); ++i)
+        {
+            const row_write& w = writes[i];
+            sqlite3_stmt* stmt = nullptr;
+            switch (w.kind)
+            {
+            case row_write_kind::insert: stmt = insert_.get(); break;
+            case row_write_kind::insert_or_replace: stmt = upsert_.get(); break;
+            case row_write_kind::update: stmt = update_.get(); break;
+            case row_write_kind::remove: stmt = remove_.get(); break;
+            }
+            statement_use use(*this, stmt);
+            int result = use.bind(1, w.row.id);
+            if (result == SQLITE_OK && w.kind != row_write_kind::remove)
+                result = use.bind(2, w.row.next_run_time_us);
+            if (result == SQLITE_OK && w.kind != row_write_kind::remove)
+                result = use.bind(3, w.row.document);
+            if (result == SQLITE_OK)
+                result = use.step_result();
+            if (result == SQLITE_DONE)
+            {
+                // No row touched: the id existed (insert) or was missing (update, remove)
+                if (sqlite3_changes(db_.get()) == 0 && w.kind == row_write_kind::insert)
+                    results[i] = asched::errc::conflicting_job_id;
+                else if (sqlite3_changes(db_.get()) == 0 && w.kind != row_write_kind::insert_or_replace)
+                    results[i] = asched::errc::job_not_found;
+            }
+            else if (fails_alone(result) && !sqlite3_get_autocommit(db_.get()))
+                results[i] = make_sqlite_error_code(result);
+            else
+                fail(result, operation);
+        }
+        commit(operation);
+    }
+    catch (...)
+    {
+        rollback();
+        throw;
+    }
+    return results;
+}
+
+void sqlite_job_file::remove_all()
+{
+    constexpr std::string_view operation = "cannot remove all jobs";
+    statement_use use(*this, remove_all_.get());
+    use.step(operation);  // one statement: its own transaction
+}
+
+std::vector<stored_job_row> sqlite_job_file::read_rows(statement_use& use, std::string_view operation)
+{
+    std::vector<stored_job_row> rows;
+    sqlite3_stmt* stmt = use.get();
+    while (use.step(operation))
+    {
+        stored_job_row& row = rows.emplace_back();
+        row.id = column_text(stmt, 0);
+        if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+            row.next_run_time_us = sqlite3_column_int64(stmt, 1);
+        row.document = column_text(stmt, 2);
+    }
+    return rows;
+}
+
+std::vector<stored_job_row> sqlite_job_file::all_jobs()
+{
+    statement_use use(*this, all_.get());
+    return read_rows(use, "cannot read the jobs");
+}
+
+std::optional<stored_job_row> sqlite_job_file::find(std::string_view id)
+{
+    constexpr std::string_view operation = "cannot read a job";
+    statement_use use(*this, find_.get());
+    use.bind_or_fail(1, id, operation);
+    auto rows = read_rows(use, operation);
+    if (rows.empty())
+        return std::nullopt;
+    return std::move(rows.front());
+}
+
+std::vector<stored_job_row> sqlite_job_file::due_jobs(std::int64_t until_us)
+{
+    constexpr std::string_view operation = "cannot read the due jobs";
+    statement_use use(*this, due_.get());
+    use.bind_or_fail(1, until_us, operation);
+    return read_rows(use, operation);
+}
+
+std::optional<std::int64_t> sqlite_job_file::earliest_next_run_time()
+{
+    statement_use use(*this, earliest_.get());
+    // min() of no rows, or of only NULLs, is one NULL row
+    if (!use.step("cannot read the earliest next run time") || sqlite3_column_type(use.get(), 0) == SQLITE_NULL)
+        return std::nullopt;
+    return sqlite3_column_int64(use.get(), 0);
+}
+
+std::size_t sqlite_job_file::count()
+{
+    statement_use use(*this, count_.get());
+    use.step("cannot count the jobs");
+    return static_cast<std::size_t>(sqlite3_column_int64(use.get(), 0));
+}
+
+void sqlite_job_file::quarantine(std::string_view id, std::string_view reason)
+{
+    constexpr std::string_view operation = "cannot quarantine a job";
+    begin_immediate(operation);
+    try
+    {
+        {
+            statement_use use(*this, quarantine_insert_.get());
+            use.bind_or_fail(1, id, operation);
+            use.bind_or_fail(2, reason, operation);
+            use.bind_or_fail(3, now_us(), operation);
+            use.step(operation);
+        }
+        {
+            statement_use use(*this, remove_.get());
+            use.bind_or_fail(1, id, operation);
+            use.step(operation);
+        }
+        commit(operation);
+    }
+    catch (...)
+    {
+        rollback();
+        throw;
+    }
+}
+
+std::vector<quarantined_job_row> sqlite_job_file::quarantined()
+{
+    constexpr std::string_view operation = "cannot read the quarantined jobs";
+    statement_use use(*this, quarantined_.get());
+    std::vector<quarantined_job_row> rows;
+    while (use.step(operation))
+    {
+        quarantined_job_row& row = rows.emplace_back();
+        row.id = column_text(use.get(), 0);
+        row.document = column_text(use.get(), 1);
+        row.reason = column_text(use.get(), 2);
+        row.quarantined_at_us = sqlite3_column_int64(use.get(), 3);
+    }
+    return rows;
+}
+
+std::int64_t sqlite_job_file::data_version()
+{
+    statement_use use(*this, data_version_.get());
+    use.step("cannot read the data version");
+    return sqlite3_column_int64(use.get(), 0);
+}
+
+std::string sqlite_job_file::integrity_check()
+{
+    const statement_ptr stmt = prepare("PRAGMA integrity_check", 0);
+    statement_use use(*this, stmt.get());
+    std::string result;
+    while (use.step("cannot check the file's integrity"))
+    {
+        if (!result.empty())
+            result += '\n';
+        result += column_text(stmt.get(), 0);
+    }
+    return result;
+}
+
+}  // namespace asched::detail

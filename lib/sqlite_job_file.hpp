@@ -1,0 +1,206 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+
+#ifndef ASCHED_LIB_SQLITE_JOB_FILE_HPP
+#define ASCHED_LIB_SQLITE_JOB_FILE_HPP
+
+#include <boost/system/error_category.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+// sqlite3.h stays out of this header: only lib/sqlite_job_file.cpp includes it
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace asched::detail {
+
+/// The "sqlite" error category: values are SQLite extended result codes, messages come from sqlite3_errstr. It
+/// converts to a std::error_category, so one category serves both sqlite_error::code() and per-write error_codes.
+const boost::system::error_category& sqlite_category() noexcept;
+
+/// An error_code of the "sqlite" category for a SQLite (extended) result code.
+inline boost::system::error_code make_sqlite_error_code(int result) noexcept { return {result, sqlite_category()}; }
+
+/**
+ * A SQLite job file could not be opened, read or written. `code()` is in the "sqlite" category (its value the
+ * extended result code: SQLITE_BUSY when another scheduler holds the file, SQLITE_NOTADB for a file that is not a
+ * job store, SQLITE_CANTOPEN when it is missing or unreadable, SQLITE_ERROR for a schema newer than this code).
+ * `what()` names the file, what was being done and SQLite's own message, e.g.
+ * `sqlite store /tmp/x/jobs.db: cannot open: unable to open database file`.
+ */
+class sqlite_error : public std::system_error
+{
+public:
+    sqlite_error(int result, std::string message);
+
+    /// The message alone (std::system_error would append the category's generic text).
+    const char* what() const noexcept override { return message_.c_str(); }
+    /// The same code as a boost::system::error_code, as asched's asynchronous operations report errors.
+    boost::system::error_code error() const noexcept { return make_sqlite_error_code(code().value()); }
+
+private:
+    std::string message_;
+};
+
+/// One job as the file holds it.
+struct stored_job_row
+{
+    std::string id;
+    /// Microseconds since the Unix epoch (UTC); nullopt: the job is paused.
+    std::optional<std::int64_t> next_run_time_us;
+    /// The job's JSON document, opaque to this layer.
+    std::string document;
+
+    friend bool operator==(const stored_job_row&, const stored_job_row&) = default;
+};
+
+/// A job the scheduler could not load, kept aside (never deleted) with the reason.
+struct quarantined_job_row
+{
+    std::string id;
+    std::string document;
+    std::string reason;
+    /// When it was quarantined: microseconds since the Unix epoch (UTC).
+    std::int64_t quarantined_at_us = 0;
+};
+
+enum class row_write_kind
+{
+    /// Fails with errc::conflicting_job_id when the id exists.
+    insert,
+    /// Inserts, or replaces the next run time and document of the existing row.
+    insert_or_replace,
+    /// Fails with errc::job_not_found when the id is missing.
+    update,
+    /// Only row.id matters. Fails with errc::job_not_found when the id is missing.
+    remove,
+};
+
+struct row_write
+{
+    row_write_kind kind = row_write_kind::insert;
+    stored_job_row row;
+};
+
+/**
+ * One connection to a SQLite job file: blocking and not thread-safe (sqlite_store_thread gives it a thread).
+ *
+ * The file runs in WAL mode with synchronous=FULL, so a write that returned is on disk and survives a crash of the
+ * process or the machine; readers in other processes (the CLI) never block the writer. A scheduler holds an
+ * exclusive flock on `<path>.lock` so that two schedulers never run the same jobs.
+ */
+class sqlite_job_file
+{
+public:
+    struct settings
+    {
+        /// Create the file when it is missing; false: a missing file is an error (SQLITE_CANTOPEN, "no such file").
+        bool create = true;
+        /// Hold an exclusive flock on `<path>.lock` (with our pid in it) for the object's life, so a second scheduler
+        /// on the same file fails to open it. The CLI opens with false, to edit a file a scheduler is running.
+        bool scheduler_lock = true;
+    };
+
+    /// The schema version this code writes; a file with a newer one is refused.
+    static constexpr int schema_version = 1;
+    /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
+    static constexpr int busy_timeout_ms = 5000;
+
+    /// Opens (or creates) the file, takes the lock, sets WAL + synchronous=FULL + the busy timeout, and creates or
+    /// migrates the schema. Throws sqlite_error.
+    sqlite_job_file(std::filesystem::path path, settings s);
+    ~sqlite_job_file();
+    sqlite_job_file(const sqlite_job_file&) = delete;
+    sqlite_job_file& operator=(const sqlite_job_file&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+
+    /**
+     * Applies `writes` in order in one transaction, and returns one error_code per write: errc::conflicting_job_id
+     * (insert of an existing id), errc::job_not_found (update or remove of a missing id), or a "sqlite" code for a
+     * write SQLite rejects on its own (SQLITE_TOOBIG, ...). Those fail alone: the other writes still commit.
+     * Throws sqlite_error when the transaction itself fails; then nothing was committed.
+     */
+    std::vector<boost::system::error_code> write(std::span<const row_write> writes);
+    /// Deletes every job (not the quarantined ones).
+    void remove_all();
+
+    /// Every job, by next run time, paused ones (NULL) last, then by id.
+    std::vector<stored_job_row> all_jobs();
+    std::optional<stored_job_row> find(std::string_view id);
+    /// The jobs with next run time <= until_us, by next run time then id.
+    std::vector<stored_job_row> due_jobs(std::int64_t until_us);
+    /// The earliest next run time of any job; nullopt when there is none or all are paused.
+    std::optional<std::int64_t> earliest_next_run_time();
+    std::size_t count();
+
+    /// Moves the job into the quarantine table with `reason`, in one transaction so the row is never lost; the time
+    /// is the system clock's now. Does nothing when the id is missing.
+    void quarantine(std::string_view id, std::string_view reason);
+    /// The quarantined jobs, oldest first.
+    std::vector<quarantined_job_row> quarantined();
+
+    /// PRAGMA data_version: changes when another connection (not this one) committed since the last call.
+    std::int64_t data_version();
+    /// PRAGMA integrity_check: "ok", or SQLite's list of problems, one per line.
+    std::string integrity_check();
+
+private:
+    struct db_closer
+    {
+        void operator()(sqlite3* db) const noexcept;
+    };
+    struct statement_finalizer
+    {
+        void operator()(sqlite3_stmt* stmt) const noexcept;
+    };
+    using statement_ptr = std::unique_ptr<sqlite3_stmt, statement_finalizer>;
+    class statement_use;
+    /// The lock file's descriptor; closing it releases the flock.
+    struct unique_fd
+    {
+        int fd = -1;
+        unique_fd() = default;
+        unique_fd(const unique_fd&) = delete;
+        unique_fd& operator=(const unique_fd&) = delete;
+        ~unique_fd();
+    };
+
+    [[noreturn]] void fail(int result, std::string_view operation) const;
+    void check(int result, std::string_view operation) const;
+    void take_scheduler_lock();
+    void migrate();
+    void exec(const char* sql, std::string_view operation);
+    statement_ptr prepare(const char* sql, unsigned flags);
+    std::optional<std::int64_t> query_integer(const char* sql, std::string_view operation);
+    void begin_immediate(std::string_view operation);
+    void commit(std::string_view operation);
+    void rollback() noexcept;
+    std::vector<stored_job_row> read_rows(statement_use& use, std::string_view operation);
+    int schema_version_in_file();
+
+    std::filesystem::path path_;
+    std::string path_text_;  // for messages
+    unique_fd lock_;         // declared before db_: the lock is released only after the connection closed
+    std::unique_ptr<sqlite3, db_closer> db_;
+
+    // Cached prepared statements, prepared on first use (SQLITE_PREPARE_PERSISTENT)
+    statement_ptr begin_, commit_, rollback_;
+    statement_ptr insert_, upsert_, update_, remove_, remove_all_;
+    statement_ptr all_, find_, due_, earliest_, count_;
+    statement_ptr quarantine_insert_, quarantined_;
+    statement_ptr data_version_;
+};
+
+}  // namespace asched::detail
+
+#endif
