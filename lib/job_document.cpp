@@ -166,6 +166,8 @@ void read_next_run_time(const document_reader& in, job_description& d)
     try
     {
         has_offset = parse_iso8601(text).has_offset;
+        if (has_offset)
+            d.next_run_time = parse_datetime(text, d.trigger.zone());
     }
     catch (const std::invalid_argument& e)
     {
@@ -177,7 +179,6 @@ void read_next_run_time(const document_reader& in, job_description& d)
             "next_run_time",
             "\"" + std::string(text) + "\" has no UTC offset; end it with Z or +HH:MM (2026-11-21T13:00:00Z)"
         );
-    d.next_run_time = parse_datetime(text, d.trigger.zone());
 }
 
 // What from_document would reject in a description, with the same message
@@ -268,14 +269,14 @@ job_description from_document(const boost::json::value& document)
     if (const auto* v = in.find("args"))
     {
         if (!v->is_array())
-            in.fail("args", "expected an array, got " + detail::describe_json_value(*v));
+            in.fail("args", "expected an array, got " + describe(*v));
         args = v->get_array();
     }
     boost::json::object kwargs;
     if (const auto* v = in.find("kwargs"))
     {
         if (!v->is_object())
-            in.fail("kwargs", "expected an object, got " + detail::describe_json_value(*v));
+            in.fail("kwargs", "expected an object, got " + describe(*v));
         kwargs = v->get_object();
     }
     job_description d{
@@ -290,7 +291,7 @@ job_description from_document(const boost::json::value& document)
     };
     const auto& coalesce = in.required("coalesce", "true or false");
     if (!coalesce.is_bool())
-        in.fail("coalesce", "expected true or false, got " + detail::describe_json_value(coalesce));
+        in.fail("coalesce", "expected true or false, got " + describe(coalesce));
     d.coalesce = coalesce.get_bool();
     d.max_instances = read_max_instances(in);
     read_next_run_time(in, d);
