@@ -35,6 +35,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <typeinfo>
 #include <vector>
 
@@ -145,7 +146,8 @@ public:
         executor_slot* executor{nullptr};
         std::chrono::microseconds grace{};
         bool coalesce{true};
-        bool indexed{true};
+        bool indexed{true};   // the job exists (false: removed, or its trigger finished)
+        bool in_index{true};  // the index still holds the record (a finished job leaves it in the next sweep)
         bool pending{false};
         bool waiting{false};  // a wait is pending on the timer
         std::optional<instant> next_run_time;
@@ -230,6 +232,7 @@ public:
         // Records still held by pending waits see the core gone through the link, whether indexed or not
         link_->core = nullptr;
         ++link_->records;  // the destructor's own hold: records freed below must not free the link under it
+        drop_retired();
         for (record* r : graveyard_)
             delete r;
         graveyard_.clear();
@@ -261,7 +264,7 @@ public:
     const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
     const time_zone& zone() const noexcept { return options_.zone; }
     scheduler_state state() const noexcept { return state_; }
-    std::size_t job_count() const noexcept { return index_.size(); }
+    std::size_t job_count() const noexcept { return index_.size() - retired_in_index_; }
 
     // ---------------------------------------------------------------------------------------------- lifecycle
 
@@ -481,11 +484,16 @@ public:
         if (!o.args.empty() || !o.kwargs.empty())
             r->arguments = std::make_shared<const job_arguments>(job_arguments{std::move(o.args), std::move(o.kwargs)});
         r->id_hash = id_hash{}(std::string_view(r->id));
-        while (!index_.insert(r).second)
+        for (auto [it, inserted] = index_.insert(r); !inserted; std::tie(it, inserted) = index_.insert(r))
         {
-            r->id = ids_.next();
+            if (!(*it)->indexed)
+            {
+                evict_retired(**it);  // a finished job not yet swept out holds the id
+                continue;
+            }
+            r->id = ids_.next();  // only a generated id can clash with a live job: a given one was checked above
             r->id_hash = id_hash{}(std::string_view(r->id));
-        }  // only a generated id can clash here: a given one was checked above
+        }
 
         if (o.paused)
             r->next_run_time.reset();
@@ -526,7 +534,11 @@ public:
         std::vector<job> jobs;
         if (!store_matches(jobstore))
             return jobs;
-        std::vector<const record*> sorted(index_.begin(), index_.end());
+        std::vector<const record*> sorted;
+        sorted.reserve(index_.size());
+        for (const record* r : index_)
+            if (r->indexed)
+                sorted.push_back(r);
         std::sort(sorted.begin(), sorted.end(), [](const record* a, const record* b) {
             // By next run time; pending jobs next, then paused ones; ties by id for a stable table
             const auto rank = [](const record* r) { return r->next_run_time ? 0 : (r->pending ? 1 : 2); };
@@ -664,7 +676,11 @@ public:
     {
         if (!store_matches(jobstore))
             throw scheduler_error(errc::jobstore_not_found, "job store '" + std::string(jobstore) + "' not found");
-        std::vector<record*> all(index_.begin(), index_.end());
+        std::vector<record*> all;
+        all.reserve(index_.size());
+        for (record* r : index_)
+            if (r->indexed)
+                all.push_back(r);
         for (record* r : all)
             unindex(*r);
         log(log_level::info, "removed all jobs");
@@ -759,7 +775,7 @@ private:
     record* find(std::string_view id) const
     {
         auto it = index_.find(id);
-        return it == index_.end() ? nullptr : *it;
+        return it == index_.end() || !(*it)->indexed ? nullptr : *it;
     }
 
     static bool store_matches(std::string_view jobstore) noexcept { return jobstore.empty() || jobstore == "default"; }
@@ -936,7 +952,7 @@ private:
                     arm(r);
                 submit(r, due);
                 if (!next && r.indexed)
-                    remove(r);  // the trigger has finished
+                    retire(r);
                 return;
             }
         }
@@ -964,7 +980,7 @@ private:
             submit(r, t);
         }
         if (!plan.next_run_time && r.indexed)
-            remove(r);  // the trigger has finished
+            retire(r);
     }
 
     // ---------------------------------------------------------------------------------------------- runs
@@ -1106,11 +1122,19 @@ private:
     void bury(record* r)
     {
         graveyard_.push_back(r);
-        if (graveyard_.size() > 1)
-            return;  // a sweep is already posted
+        post_sweep();
+    }
+
+    /// One posted handler that first drops retired jobs from the index, then frees the records no one holds.
+    void post_sweep()
+    {
+        if (std::exchange(sweep_posted_, true))
+            return;
         boost::asio::post(executor_, [weak = this->weak_from_this()] {
             if (auto self = weak.lock())
             {
+                self->sweep_posted_ = false;
+                self->drop_retired();
                 auto dead = std::move(self->graveyard_);
                 self->graveyard_.clear();
                 for (record* r : dead)
@@ -1119,10 +1143,49 @@ private:
         });
     }
 
+    /// Removes a job whose trigger has finished. The index lets go of it in the next sweep: in a burst of date
+    /// jobs, erasing each from a large hash table costs cache misses that would delay every run behind it.
+    void retire(record& r)
+    {
+        const record_ref hold(&r);
+        r.indexed = false;
+        disarm(r);
+        retired_.push_back(&r);  // with the index's reference
+        ++retired_in_index_;
+        post_sweep();
+        announce_removal(r);
+    }
+
+    /// Erases retired jobs from the index and releases the index's references.
+    void drop_retired()
+    {
+        auto retired = std::move(retired_);
+        retired_.clear();
+        for (record* r : retired)
+        {
+            if (r->in_index)
+            {
+                index_.erase(r);
+                --retired_in_index_;
+            }
+            r->in_index = false;
+            record_ref::release(r);
+        }
+    }
+
+    /// Takes a retired job out of the index before the sweep, so that a new job can take its id.
+    void evict_retired(record& r)
+    {
+        r.in_index = false;  // its reference stays with retired_ until the sweep
+        index_.erase(&r);
+        --retired_in_index_;
+    }
+
     /// Takes a job out of the index; a pending wait or a run in progress may still hold the record.
     void unindex(record& r)
     {
         r.indexed = false;
+        r.in_index = false;
         disarm(r);
         index_.erase(&r);
         record_ref::release(&r);
@@ -1132,6 +1195,11 @@ private:
     {
         const record_ref hold(&r);  // the index's reference goes below
         unindex(r);
+        announce_removal(r);
+    }
+
+    void announce_removal(record& r)
+    {
         if (log_level::info >= log_threshold_)
             log(log_level::info, "removed job '" + r.id + "'");
         emit(event_code::job_removed, [&](event& e) {
@@ -1287,6 +1355,9 @@ private:
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
     std::vector<record*> graveyard_;
+    std::vector<record*> retired_;  // finished jobs still in the index until the next sweep (see retire)
+    std::size_t retired_in_index_{0};
+    bool sweep_posted_{false};
     core_link* link_{new core_link{this, 0}};
     event_mask listener_mask_{0};
     std::uint64_t listener_serial_{0};

@@ -173,6 +173,45 @@ BOOST_AUTO_TEST_CASE(date_job_runs_once_and_is_removed)
     BOOST_TEST(runs.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_finished_job_is_gone_at_once_and_its_id_is_free_again)
+{
+    // The index lets go of a finished job in a later sweep; until then nothing may see it. The removal listener
+    // runs before that sweep: the job must already be absent there, and its id free for a new job
+    std::vector<instant> runs;
+    std::vector<std::string> seen_in_listener;
+    sched.add_job(recorder(runs), date_trigger{T0 + 5s}, {.id = "once", .executor = "inline"});
+    sched.add_job(recorder(runs), interval_trigger{1h}, {.id = "other", .executor = "inline"});
+    bool re_added = false;
+    sched.add_listener(
+        [&](const event& e) {
+            if (e.job_id != "once" || re_added)
+                return;
+            re_added = true;
+            seen_in_listener.push_back(sched.get_job("once") ? "found" : "absent");
+            seen_in_listener.push_back(std::to_string(sched.job_count()));
+            seen_in_listener.push_back(std::to_string(sched.get_jobs().size()));
+            sched.add_job(recorder(runs), date_trigger{T0 + 20s}, {.id = "once", .executor = "inline"});
+            seen_in_listener.push_back(sched.get_job("once") ? "found" : "absent");
+            seen_in_listener.push_back(std::to_string(sched.job_count()));
+        },
+        event_code::job_removed
+    );
+    advance(5s);
+    BOOST_TEST(seen_in_listener == strings({"absent", "1", "1", "found", "2"}), boost::test_tools::per_element());
+    BOOST_TEST(sched.job_count() == 2u);
+    BOOST_TEST(str(next_run_of("once")) == at_s(20));
+    advance(15s);
+    BOOST_TEST(texts(runs) == seconds_list({5, 20}), boost::test_tools::per_element());
+    BOOST_TEST(sched.job_count() == 1u);
+    BOOST_TEST(!sched.get_job("once").has_value());
+    // Removing all jobs right after a finished one leaves none behind
+    sched.add_job(recorder(runs), date_trigger{T0 + 21s}, {.id = "last", .executor = "inline"});
+    sched.add_listener([&](const event&) { sched.remove_all_jobs(); }, event_code::job_executed);
+    advance(1s);
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(sched.get_jobs().empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_past_date_job_within_grace_runs_at_once)
 {
     // Five seconds ago with 10 s of grace: a misfire within grace, so it runs for its own run date
