@@ -115,7 +115,7 @@ void sqlite_store_thread::main()
             // Idle: sleep until work comes, or until the next look at data_version (none when the open failed)
             while (queue_.empty() && !stopping_)
             {
-                if (!file_)
+                if (!file_ || change_poll_ <= std::chrono::milliseconds::zero())
                     wake_.wait(lock);
                 else if (wake_.wait_until(lock, next_poll_) == std::cv_status::timeout)
                 {
@@ -132,7 +132,7 @@ void sqlite_store_thread::main()
         execute(batch);
         batch.clear();
         // A steady stream of writes must not hide another process's changes
-        if (file_ && std::chrono::steady_clock::now() >= next_poll_)
+        if (file_ && change_poll_ > std::chrono::milliseconds::zero() && std::chrono::steady_clock::now() >= next_poll_)
             poll_external_change();
     }
 }

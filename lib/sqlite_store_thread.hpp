@@ -46,7 +46,7 @@ public:
 
     /// Starts the thread, which opens the file. `on_external_change` (may be empty) is called on the store thread
     /// when PRAGMA data_version shows a commit by another connection (another process: the CLI), checked every
-    /// `change_poll` while idle and between batches while busy. Our own writes never call it.
+    /// `change_poll` while idle and between batches while busy (zero: never). Our own writes never call it.
     sqlite_store_thread(
         std::filesystem::path path,
         sqlite_job_file::settings s,

@@ -239,6 +239,46 @@ BOOST_AUTO_TEST_CASE(each_write_fails_alone_and_the_others_commit)
     BOOST_TEST(file.write({}).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_write_sqlite_rejects_on_its_own_fails_alone)
+{
+    temp_dir tmp;
+    sqlite_job_file file(tmp.db, {});
+    // A trigger (added as another program would) aborts one statement: the transaction goes on
+    raw_exec(
+        tmp.db,
+        "CREATE TRIGGER reject BEFORE INSERT ON jobs WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'rejected'); END"
+    );
+    const auto errors = file.write(std::vector{insert(job("a", 1)), insert(job("bad", 2)), insert(job("c", 3))});
+    BOOST_TEST(!errors[0]);
+    BOOST_TEST(std::string(errors[1].category().name()) == "sqlite");
+    BOOST_TEST(errors[1].value() == SQLITE_CONSTRAINT_TRIGGER);
+    BOOST_TEST(!errors[2]);
+    BOOST_TEST(ids_of(file.all_jobs()) == (ids{"a", "c"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_transaction_throws_and_commits_nothing)
+{
+    temp_dir tmp;
+    sqlite_job_file file(tmp.db, {});
+    file.write(std::vector{insert(job("before", 1))});
+    // RAISE(ROLLBACK) ends the whole transaction, as a full disk or an I/O error would
+    raw_exec(
+        tmp.db,
+        "CREATE TRIGGER doom BEFORE INSERT ON jobs WHEN NEW.id = 'doom' BEGIN SELECT RAISE(ROLLBACK, 'doomed'); END"
+    );
+    const auto message = sqlite_error_of(
+        [&] {
+            file.write(std::vector{insert(job("a", 1)), insert(job("doom", 2)), insert(job("c", 3))});
+        },
+        SQLITE_CONSTRAINT
+    );
+    BOOST_TEST(message == "sqlite store " + tmp.db.string() + ": cannot write jobs: doomed");
+    BOOST_TEST(ids_of(file.all_jobs()) == ids{"before"});
+    // The connection is usable again
+    BOOST_TEST(!file.write(std::vector{insert(job("after", 2))})[0]);
+    BOOST_TEST(file.count() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(reads_order_by_next_run_time_with_paused_jobs_last_then_by_id)
 {
     temp_dir tmp;
@@ -452,8 +492,9 @@ BOOST_AUTO_TEST_CASE(concurrent_writes_are_grouped_into_few_transactions_and_all
         sqlite_store_thread store(tmp.db, {}, {});
         store.wait_open();
         // The store thread is held busy until every write is queued, so grouping does not depend on timing
-        asched::test::gate all_queued;
-        store.run([&](sqlite_job_file&) { all_queued.wait(); });
+        asched::test::gate holding, all_queued;
+        store.run([&](sqlite_job_file&) { holding.open(), all_queued.wait(); });
+        BOOST_TEST_REQUIRE(holding.wait());
         inserts.issue(store, total, 4);
         all_queued.open();
         BOOST_TEST_REQUIRE(inserts.done.wait_for(total));
@@ -528,6 +569,43 @@ BOOST_AUTO_TEST_CASE(writes_report_their_own_errors_and_runs_follow_queue_order)
     BOOST_TEST((results[1] == error_code(errc::conflicting_job_id)));
     BOOST_TEST((results[2] == error_code(errc::job_not_found)));
     BOOST_TEST((seen == job("a", 1)));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_transaction_reaches_every_write_grouped_in_it)
+{
+    temp_dir tmp;
+    sqlite_store_thread store(tmp.db, {}, {});
+    store.wait_open();
+    raw_exec(
+        tmp.db,
+        "CREATE TRIGGER doom BEFORE INSERT ON jobs WHEN NEW.id = 'doom' BEGIN SELECT RAISE(ROLLBACK, 'doomed'); END"
+    );
+    // Held until all three are queued, so they share one transaction
+    asched::test::gate holding, all_queued;
+    store.run([&](sqlite_job_file&) { holding.open(), all_queued.wait(); });
+    BOOST_TEST_REQUIRE(holding.wait());
+    completions done;
+    std::vector<std::string> errors(3);
+    for (int i = 0; i < 3; ++i)
+    {
+        const std::string id = i == 1 ? "doom" : "job-" + std::to_string(i);
+        store.write(insert(job(id, i)), [&, i](error_code ec, std::exception_ptr e) {
+            errors[i] = e ? what_of(e) : ec.message();
+            done.add();
+        });
+    }
+    all_queued.open();
+    BOOST_TEST_REQUIRE(done.wait_for(3));
+    const std::string expected = "sqlite store " + tmp.db.string() + ": cannot write jobs: doomed";
+    BOOST_TEST(errors == (ids{expected, expected, expected}), boost::test_tools::per_element());
+    // The thread goes on
+    error_code later{errc::shut_down};
+    store.write(insert(job("later", 1)), [&](error_code ec, std::exception_ptr e) {
+        later = e ? error_code(errc::shut_down) : ec;
+        done.add();
+    });
+    BOOST_TEST_REQUIRE(done.wait_for(4));
+    BOOST_TEST(!later);
 }
 
 BOOST_AUTO_TEST_CASE(an_open_error_reaches_every_operation)
