@@ -1,0 +1,193 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+
+#ifndef ASCHED_SQLITE_JOB_STORE_HPP
+#define ASCHED_SQLITE_JOB_STORE_HPP
+
+/// @file
+/// @brief @ref asched::sqlite_job_store, a @ref asched::job_store in a SQLite file that survives crashes.
+
+#include <asched/job_document.hpp>
+#include <asched/job_store.hpp>
+#include <asched/time.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asched {
+
+/**
+ * @brief Configuration for @ref sqlite_job_store.
+ *
+ * ```cpp
+ * asched::sqlite_job_store store(ctx.get_executor(), {.path = "/var/lib/app/jobs.db", .change_poll = 1s});
+ * ```
+ */
+struct sqlite_store_options
+{
+    /// The database file. Relative paths are relative to the working directory at construction.
+    std::filesystem::path path{};
+    /// Whether a missing file is created; false: a missing file is an open error (as the `asched jobs` command
+    /// wants, so that a typo in a path does not create an empty store).
+    bool create{true};
+    /// Whether to take the file's scheduler lock (`<path>.lock`): only one scheduler may use a file at a time, and a
+    /// second one fails to open it. Tools that edit a file while its scheduler runs open without the lock.
+    bool scheduler_lock{true};
+    /// How often to look for other processes' changes, for @ref sqlite_job_store::watch; zero: never look. At
+    /// least a millisecond or so is sensible; each look is one cheap query.
+    std::chrono::milliseconds change_poll{250};
+};
+
+/**
+ * @brief A @ref job_store in a SQLite file: each job is a row holding its versioned JSON document
+ * (@ref job_document_version), and a write completes only once it is on disk.
+ *
+ * One thread per store owns the connection, so no caller ever blocks on the disk. Writes issued while a transaction
+ * commits share the next one (group commit): every write waits for a durable commit, yet thousands of concurrent
+ * writes cost a few transactions. Reads run on the same thread, in the order they were issued among the writes.
+ *
+ * The document is the truth; the row's `next_run_time` column (microseconds since the Unix epoch, or NULL) only
+ * serves the due and earliest queries. A job without a next run time, paused or not yet computed (see
+ * @ref job_description::next_run_time: an absent `next_run_time` in its document), has NULL there: it is never
+ * due, does not count for @ref async_earliest_next_run_time, and is listed after the others, by id. Its document
+ * keeps the difference (`null` for paused, absent for not computed), so both read back as written. A paused job's
+ * `next_run_time` member is not stored (its document has `null`): it reads back unset.
+ *
+ * A row that cannot be read back (not JSON, rejected by @ref from_document, or a document naming another id) is
+ * moved to the file's quarantine table by the read that meets it, in the same pass, with the error as the reason;
+ * the read reports it in @ref job_listing::quarantined (@ref async_find answers none for it). Nothing is deleted:
+ * @ref quarantined lists them.
+ *
+ * @par Errors
+ * Completions carry @ref errc::conflicting_job_id and @ref errc::job_not_found as the interface says; a write that
+ * SQLite rejects alone (too big: `SQLITE_TOOBIG`) fails alone with a code of the `"sqlite"` category, whose value is
+ * SQLite's extended result code. When a transaction, a read or the open fails, every operation concerned completes
+ * with that error's code (`"sqlite"` category: `SQLITE_BUSY` when another scheduler holds the file, `SQLITE_NOTADB`
+ * for a file that is not a job store, `SQLITE_CANTOPEN` for a missing file, `SQLITE_ERROR` for a newer schema), and
+ * the detailed message (the file, what was being done and SQLite's own words) is kept for
+ * @ref last_error_message. After @ref close, operations complete with @ref errc::shut_down.
+ *
+ * @par Executor
+ * Completions run on the handler's associated executor, else the executor given at construction; never inside the
+ * initiating call. They are posted from the store's thread, and an outstanding operation counts as work on that
+ * executor (an `io_context::run` waiting for it does not return).
+ *
+ * @par Exception safety
+ * @ref async_add and @ref async_update throw @ref invalid_job_document, before anything is queued, for a
+ * description that has no valid document (an empty id, task or executor name, a negative grace time,
+ * `max_instances` of 0).
+ *
+ * @par Object lifetimes
+ * Close (or destroy) the store before the execution context of its executor: pending completions are posted to it
+ * while the store closes.
+ *
+ * @par Thread safety
+ * Distinct objects: safe. Shared objects: safe; operations may be started from any thread.
+ */
+class sqlite_job_store final : public job_store
+{
+public:
+    /// @brief The default executor of completions.
+    using executor_type = boost::asio::any_io_executor;
+
+    /**
+     * @brief Starts the store's thread, which opens the file (creating it and its schema if allowed, taking the
+     * scheduler lock if asked). Does not wait: an open error reaches @ref wait_open and every operation's
+     * completion.
+     */
+    sqlite_job_store(boost::asio::any_io_executor executor, sqlite_store_options options);
+
+    /// @brief Calls @ref close.
+    ~sqlite_job_store() override;
+
+    sqlite_job_store(const sqlite_job_store&) = delete;
+    sqlite_job_store& operator=(const sqlite_job_store&) = delete;
+
+    /// @brief The executor given at construction.
+    executor_type get_executor() const noexcept;
+
+    /// @brief The options given at construction.
+    const sqlite_store_options& options() const noexcept;
+
+    /// @brief `"sqlite"`.
+    std::string_view kind() const noexcept override { return "sqlite"; }
+
+    /// @brief The file's path, as given.
+    std::string location() const override;
+
+    /// @brief True.
+    bool persistent() const noexcept override { return true; }
+
+    /**
+     * @brief `on_change` is called, on the store's thread, when another connection (another process: the `asched
+     * jobs` command) committed a change to the file; checked every @ref sqlite_store_options::change_poll. Our own
+     * writes never call it. Replaces the previous callback; an empty one stops the calls.
+     */
+    void watch(std::function<void()> on_change) override;
+
+    /**
+     * @brief Finishes every queued operation (writes committed or failed, completions posted), then closes the file
+     * and releases the scheduler lock. Blocks; call it from outside the store's completions' executor only if that
+     * executor does not need to run for the store's thread to finish (it never does: completions are posted). Later
+     * operations complete with @ref errc::shut_down. Calling it again does nothing.
+     */
+    void close() override;
+
+    /**
+     * @brief Blocks until the file is open, for tools and tests; the scheduler uses the asynchronous operations,
+     * whose completions carry an open error as an `error_code`. Does nothing after @ref close.
+     * @throws std::system_error (category `"sqlite"`) with the detailed message when the file could not be opened:
+     * held by another scheduler, missing (with `create` false), not a job store, a newer schema, ...
+     */
+    void wait_open();
+
+    /**
+     * @brief The quarantined jobs, oldest first; blocks until the store's thread read them (after every operation
+     * queued before), for tools.
+     * @throws std::system_error (category `"sqlite"`) when the file could not be opened or read; @ref scheduler_error
+     * (@ref errc::shut_down) after @ref close.
+     */
+    std::vector<quarantined_job> quarantined();
+
+    /**
+     * @brief The detailed message of the latest failure reported as an `error_code` (or thrown by @ref wait_open),
+     * e.g. `sqlite store /tmp/jobs.db is in use by another scheduler (process 4242 holds /tmp/jobs.db.lock)`;
+     * empty when nothing failed. Per-write results (@ref errc::conflicting_job_id, @ref errc::job_not_found) are not
+     * failures of the store and leave it unchanged.
+     */
+    std::string last_error_message() const;
+
+protected:
+    /// @brief Implements @ref async_add.
+    void do_add(job_description job, bool replace_existing, write_handler handler) override;
+    /// @brief Implements @ref async_update.
+    void do_update(job_description job, write_handler handler) override;
+    /// @brief Implements @ref async_remove.
+    void do_remove(std::string id, write_handler handler) override;
+    /// @brief Implements @ref async_remove_all.
+    void do_remove_all(write_handler handler) override;
+    /// @brief Implements @ref async_find.
+    void do_find(std::string id, find_handler handler) override;
+    /// @brief Implements @ref async_all_jobs.
+    void do_all_jobs(listing_handler handler) override;
+    /// @brief Implements @ref async_due_jobs.
+    void do_due_jobs(instant until, listing_handler handler) override;
+    /// @brief Implements @ref async_earliest_next_run_time.
+    void do_earliest_next_run_time(earliest_handler handler) override;
+    /// @brief Implements @ref async_quarantine.
+    void do_quarantine(std::string id, std::string reason, write_handler handler) override;
+
+private:
+    struct state;  // lib/sqlite_job_store.cpp: the options, the store thread, the watch callback, the last error
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace asched
+
+#endif
