@@ -18,12 +18,10 @@ namespace asched {
 /**
  * @brief Opens the job store a URL names, its completions running on `executor` (unless a handler names another).
  *
- * | URL | store |
- * | --- | --- |
- * | `memory:` | a @ref memory_job_store |
- * | `sqlite:PATH` | a @ref sqlite_job_store on the file PATH, taken as it is written: relative to the working directory
- * (`sqlite:jobs.db`, `sqlite:data/jobs.db`) or absolute (`sqlite:/var/lib/app/jobs.db`) | | `sqlite:///ABSOLUTE/PATH` |
- * the same as `sqlite:/ABSOLUTE/PATH` (the URL form with an empty host) |
+ * - `memory:` opens a @ref memory_job_store.
+ * - `sqlite:PATH` opens a @ref sqlite_job_store on the file PATH, taken as it is written: relative to the working
+ *   directory (`sqlite:jobs.db`, `sqlite:data/jobs.db`) or absolute (`sqlite:/var/lib/app/jobs.db`).
+ * - `sqlite:///ABSOLUTE/PATH`, the URL form with an empty host, is the same as `sqlite:/ABSOLUTE/PATH`.
  *
  * The scheme is lowercase. A SQLite file is opened before this returns, with the scheduler lock when
  * `scheduler_lock` is true (see @ref sqlite_store_options::scheduler_lock), created when missing when `create` is

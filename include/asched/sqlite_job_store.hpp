@@ -39,8 +39,8 @@ struct sqlite_store_options
     /// Whether to take the file's scheduler lock (`<path>.lock`): only one scheduler may use a file at a time, and a
     /// second one fails to open it. Tools that edit a file while its scheduler runs open without the lock.
     bool scheduler_lock{true};
-    /// How often to look for other processes' changes, for @ref sqlite_job_store::watch; zero: never look. At
-    /// least a millisecond or so is sensible; each look is one cheap query.
+    /// How often to look for other processes' changes, for @ref sqlite_job_store::watch; zero: never look.
+    /// Each look is one cheap query.
     std::chrono::milliseconds change_poll{250};
 };
 
@@ -53,11 +53,11 @@ struct sqlite_store_options
  * writes cost a few transactions. Reads run on the same thread, in the order they were issued among the writes.
  *
  * The document is the truth; the row's `next_run_time` column (microseconds since the Unix epoch, or NULL) only
- * serves the due and earliest queries. A job without a next run time, paused or not yet computed (see
- * @ref job_description::next_run_time: an absent `next_run_time` in its document), has NULL there: it is never
- * due, does not count for @ref async_earliest_next_run_time, and is listed after the others, by id. Its document
- * keeps the difference (`null` for paused, absent for not computed), so both read back as written. A paused job's
- * `next_run_time` member is not stored (its document has `null`): it reads back unset.
+ * serves the due and earliest queries. A job without a next run time has NULL there, whether it is paused or its
+ * next run time is not computed yet (not paused, @ref job_description::next_run_time unset): it is never due, does
+ * not count for @ref async_earliest_next_run_time, and is listed after the others, by id. The document keeps the
+ * difference (`"next_run_time": null` when paused, no such field when not computed), so both read back as written.
+ * A paused job's `next_run_time` member is not stored (it is ignored for paused jobs): it reads back unset.
  *
  * A row that cannot be read back (not JSON, rejected by @ref from_document, or a document naming another id) is
  * moved to the file's quarantine table by the read that meets it, in the same pass, with the error as the reason;
@@ -133,9 +133,9 @@ public:
 
     /**
      * @brief Finishes every queued operation (writes committed or failed, completions posted), then closes the file
-     * and releases the scheduler lock. Blocks; call it from outside the store's completions' executor only if that
-     * executor does not need to run for the store's thread to finish (it never does: completions are posted). Later
-     * operations complete with @ref errc::shut_down. Calling it again does nothing.
+     * and releases the scheduler lock. Blocks until then, but never on the executors' handlers: completions are
+     * posted, so it may be called from a completion. Not from a @ref watch callback, which runs on the store's own
+     * thread. Later operations complete with @ref errc::shut_down; calling it again does nothing.
      */
     void close() override;
 
