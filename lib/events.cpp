@@ -32,6 +32,8 @@ std::string_view to_string(event_code code) noexcept
     case event_code::job_error: return "job_error";
     case event_code::job_missed: return "job_missed";
     case event_code::job_max_instances: return "job_max_instances";
+    case event_code::job_quarantined: return "job_quarantined";
+    case event_code::jobstore_error: return "jobstore_error";
     }
     return "unknown_event";
 }

@@ -10,6 +10,9 @@
 #include <asched/events.hpp>
 #include <asched/executors.hpp>
 #include <asched/job.hpp>
+#include <asched/job_document.hpp>
+#include <asched/job_store.hpp>
+#include <asched/job_store_url.hpp>
 #include <asched/log.hpp>
 #include <asched/scheduler.hpp>
 #include <asched/scheduler_options.hpp>
@@ -17,6 +20,7 @@
 #include <boost/asio/append.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -37,6 +41,7 @@
 #include <string_view>
 #include <tuple>
 #include <typeinfo>
+#include <unordered_map>
 #include <vector>
 
 #include "exception_text.hpp"
@@ -51,6 +56,26 @@ struct executor_slot
 {
     std::string name;
     std::shared_ptr<job_executor> executor;
+};
+
+/// A named job store. The built-in memory store has no object: its jobs live in the scheduler's index only (they
+/// may run any function object). A store object keeps jobs as data, and the index holds a copy of each of them.
+struct store_slot
+{
+    std::string name;
+    std::shared_ptr<job_store> store;  // null: the built-in memory store
+    bool loaded{false};                // the jobs stored before start are in the index
+    bool reloading{false};             // a read after another process's change is in flight
+    bool reload_again{false};          // another change came during that read
+    bool removed{false};               // remove_jobstore: slots stay, as records in flight point at them
+    std::uint64_t writes{0};           // writes issued, so that a read can tell which jobs changed since
+    /// A job added before its store was read: settled against the stored job of that id, then written.
+    struct registration
+    {
+        bool replace_existing{false};
+        std::vector<std::function<void(boost::system::error_code)>> on_stored;  // async_add_job completions
+    };
+    std::unordered_map<std::string, registration> registrations;
 };
 
 /// The first fire time of a trigger for a job added (or resumed) at `now`. A date trigger answers its run date even
@@ -144,12 +169,15 @@ public:
         std::shared_ptr<const job_arguments> arguments;
         trigger when;
         executor_slot* executor{nullptr};
+        store_slot* store{nullptr};
+        std::uint64_t store_write{0};  // the store's write count when this job was last written
         std::chrono::microseconds grace{};
         bool coalesce{true};
         bool indexed{true};   // the job exists (false: removed, or its trigger finished)
         bool in_index{true};  // the index still holds the record (a finished job leaves it in the next sweep)
         bool pending{false};
-        bool waiting{false};  // a wait is pending on the timer
+        bool waiting{false};     // a wait is pending on the timer
+        bool persistent{false};  // its store is an object: changes are written through
         std::optional<instant> next_run_time;
         timer_type timer;
     };
@@ -225,6 +253,17 @@ public:
             slot(name).executor = ex;
         }
         options_.executors.clear();
+        for (const auto& [name, url] : options_.jobstores)
+        {
+            if (url == "memory:")
+                stores_[name] = store_slot{name, nullptr};
+            else
+                stores_[name] = store_slot{name, std::shared_ptr<job_store>(open_job_store(executor_, url))};
+        }
+        options_.jobstores.clear();
+        if (!stores_.contains("default"))
+            stores_["default"] = store_slot{"default", nullptr};
+        default_store_ = &stores_.at("default");
     }
 
     ~scheduler_core() override
@@ -242,6 +281,7 @@ public:
             record_ref::release(r);
         if (started_)
             shutdown_executors(false);
+        close_stores();
         if (--link_->records == 0)
             delete link_;
     }
@@ -278,7 +318,7 @@ public:
         state_ = paused ? scheduler_state::paused : scheduler_state::running;
         const instant now = Clocks::now();
         for (record* r : index_)
-            if (r->pending)
+            if (r->pending && (!r->persistent || r->store->loaded))
             {
                 r->pending = false;
                 if (!r->next_run_time)
@@ -289,6 +329,9 @@ public:
         emit(event_code::scheduler_started, [](event&) {});
         if (state_ == scheduler_state::running)
             arm_all();
+        for (auto& [name, s] : stores_)
+            if (s.store)
+                open_store(s);
     }
 
     void pause()
@@ -391,6 +434,39 @@ public:
         emit(event_code::executor_added, [&](event& e) { e.alias = name; });
     }
 
+    void add_jobstore(std::string name, std::shared_ptr<job_store> store)
+    {
+        if (!store)
+            throw std::invalid_argument("add_jobstore '" + name + "': the store must not be null");
+        if (auto it = stores_.find(name); it != stores_.end() && !it->second.removed)
+            throw scheduler_error(
+                errc::conflicting_name,
+                "job store '" + name + "' exists already; remove it before adding another"
+            );
+        store_slot& s = stores_[name] = store_slot{name, std::move(store)};
+        emit(event_code::jobstore_added, [&](event& e) { e.alias = name; });
+        if (started_ && !stores_closed_)
+            open_store(s);
+    }
+
+    void remove_jobstore(std::string_view name)
+    {
+        store_slot& s = existing_store(name);
+        if (&s == default_store_)
+            throw std::invalid_argument("remove_jobstore: the store 'default' cannot be removed");
+        std::vector<record*> jobs;
+        for (record* r : index_)
+            if (r->indexed && r->store == &s)
+                jobs.push_back(r);
+        for (record* r : jobs)
+            unindex(*r);
+        if (s.store)
+            s.store->close();
+        s.removed = true;  // the slot stays: runs in progress still name it
+        s.loaded = false;
+        emit(event_code::jobstore_removed, [&](event& e) { e.alias = std::string(name); });
+    }
+
     void remove_executor(std::string_view name)
     {
         auto it = executors_.find(name);
@@ -432,9 +508,18 @@ public:
 
     // ---------------------------------------------------------------------------------------------- jobs
 
-    job add_job(task&& code, trigger&& when, job_options&& o)
+    /// Adds a job. `on_stored` (if any) is called once the job's store holds it: at once for the built-in memory
+    /// store and for stores not yet loaded (the job is written at start), else after the store's write.
+    job add_job(task&& code, trigger&& when, job_options&& o, std::function<void(error_code)> on_stored = {})
     {
-        check_store(o.jobstore);
+        store_slot& store = o.jobstore.empty() ? *default_store_ : existing_store(o.jobstore);
+        if (store.store && code.name().empty())
+            throw scheduler_error(
+                errc::task_not_found,
+                "job store '" + store.name + "' keeps jobs as data, so a job's task needs a name: register it with " +
+                    "register_task(name, function) and add the job by the task's name"
+            );
+        check_max_instances(o.max_instances);
         if (o.max_instances && *o.max_instances == 0)
             throw std::invalid_argument("job option max_instances: 0 is not allowed; give at least 1");
         if (o.misfire_grace_time && o.misfire_grace_time->count() < 0)
@@ -460,9 +545,8 @@ public:
             if (!o.replace_existing)
                 throw scheduler_error(
                     errc::conflicting_job_id,
-                    "job id '" + o.id +
-                        "' is taken in job store 'default'; pass "
-                        "replace_existing = true to replace that job"
+                    "job id '" + o.id + "' is taken in job store '" + old->store->name +
+                        "'; pass replace_existing = true to replace that job"
                 );
             // Same trigger: keep the schedule, so that registering at every start-up changes nothing
             if (old->when == when && !old->pending)
@@ -478,6 +562,8 @@ public:
                 !o.name.empty() ? std::move(o.name) : std::string(r->code.name())
             );
         r->executor = &ex;
+        r->store = &store;
+        r->persistent = store.store != nullptr;
         r->grace = o.misfire_grace_time.value_or(options_.job_defaults.misfire_grace_time);
         r->coalesce = o.coalesce.value_or(options_.job_defaults.coalesce);
         r->max_instances = static_cast<std::uint32_t>(o.max_instances.value_or(options_.job_defaults.max_instances));
@@ -514,17 +600,31 @@ public:
             log(log_level::info, std::string(replaced ? "replaced" : "added") + " job '" + r->id + "'");
         emit(event_code::job_added, [&](event& e) {
             e.job_id = r->id;
-            e.jobstore = "default";
+            e.jobstore = store.name;
         });
-        return snapshot(*r);
+        job added = snapshot(*r);
+        if (r->persistent && store.loaded)
+            write_add(*r, true, std::move(on_stored));  // a stored job of that id not in the index was removed
+        else
+        {
+            if (r->persistent)
+            {
+                // Written once the store is read: async_add_job completes then
+                auto& reg = store.registrations[r->id];
+                reg.replace_existing = o.replace_existing;
+                if (on_stored)
+                    reg.on_stored.push_back(std::move(on_stored));
+            }
+            else if (on_stored)
+                boost::asio::post(executor_, [f = std::move(on_stored)] { f(error_code{}); });
+        }
+        return added;
     }
 
     std::optional<job> get_job(std::string_view id, std::string_view jobstore) const
     {
-        if (!store_matches(jobstore))
-            return std::nullopt;
         const record* r = find(id);
-        if (r == nullptr)
+        if (r == nullptr || !in_store(*r, jobstore))
             return std::nullopt;
         return snapshot(*r);
     }
@@ -532,12 +632,10 @@ public:
     std::vector<job> get_jobs(std::string_view jobstore) const
     {
         std::vector<job> jobs;
-        if (!store_matches(jobstore))
-            return jobs;
         std::vector<const record*> sorted;
         sorted.reserve(index_.size());
         for (const record* r : index_)
-            if (r->indexed)
+            if (r->indexed && in_store(*r, jobstore))
                 sorted.push_back(r);
         std::sort(sorted.begin(), sorted.end(), [](const record* a, const record* b) {
             // By next run time; pending jobs next, then paused ones; ties by id for a stable table
@@ -581,6 +679,13 @@ public:
             throw std::invalid_argument("job option max_instances: 0 is not allowed; give at least 1");
         if (changes.misfire_grace_time && changes.misfire_grace_time->count() < 0)
             throw std::invalid_argument("job option misfire_grace_time: must not be negative");
+        check_max_instances(changes.max_instances);
+        if (r.persistent && changes.task && changes.task->name().empty())
+            throw scheduler_error(
+                errc::task_not_found,
+                "job '" + r.id + "': job store '" + r.store->name +
+                    "' keeps jobs as data, so the new task needs a name (register_task)"
+            );
         executor_slot* ex = changes.executor ? &existing_slot(*changes.executor) : r.executor;
 
         r.executor = ex;
@@ -663,6 +768,7 @@ public:
         if (!r.next_run_time)
         {
             remove(r);
+            write_remove(r);
             return std::nullopt;
         }
         arm(r);
@@ -670,19 +776,33 @@ public:
         return snapshot(r);
     }
 
-    void remove_job(std::string_view id, std::string_view jobstore) { remove(existing(id, jobstore)); }
+    void remove_job(std::string_view id, std::string_view jobstore)
+    {
+        record& r = existing(id, jobstore);
+        const record_ref hold(&r);
+        remove(r);
+        write_remove(r);
+    }
 
     void remove_all_jobs(std::string_view jobstore)
     {
-        if (!store_matches(jobstore))
-            throw scheduler_error(errc::jobstore_not_found, "job store '" + std::string(jobstore) + "' not found");
+        if (!jobstore.empty())
+            existing_store(jobstore);
         std::vector<record*> all;
         all.reserve(index_.size());
         for (record* r : index_)
-            if (r->indexed)
+            if (r->indexed && in_store(*r, jobstore))
                 all.push_back(r);
         for (record* r : all)
             unindex(*r);
+        for (auto& [name, s] : stores_)
+            if (s.store && (jobstore.empty() || jobstore == name))
+            {
+                fail_registrations(s, errc::job_not_found);
+                ++s.writes;
+                if (!stores_closed_)
+                    s.store->async_remove_all(store_completion(s, {}, "remove all jobs"));
+            }
         log(log_level::info, "removed all jobs");
         emit(event_code::all_jobs_removed, [&](event& e) { e.jobstore = std::string(jobstore); });
     }
@@ -778,25 +898,47 @@ private:
         return it == index_.end() || !(*it)->indexed ? nullptr : *it;
     }
 
-    static bool store_matches(std::string_view jobstore) noexcept { return jobstore.empty() || jobstore == "default"; }
-
-    static void check_store(std::string_view jobstore)
+    static bool in_store(const record& r, std::string_view jobstore) noexcept
     {
-        if (!store_matches(jobstore))
+        return jobstore.empty() || r.store->name == jobstore;
+    }
+
+    store_slot& existing_store(std::string_view name)
+    {
+        auto it = stores_.find(name);
+        if (it == stores_.end() || it->second.removed)
+        {
+            std::string names;
+            for (const auto& [n, s] : stores_)
+                if (!s.removed)
+                    names += (names.empty() ? "'" : ", '") + n + "'";
             throw scheduler_error(
                 errc::jobstore_not_found,
-                "job store '" + std::string(jobstore) + "' not found; this scheduler has only 'default'"
+                "job store '" + std::string(name) + "' not found; this scheduler has " + names
+            );
+        }
+        return it->second;
+    }
+
+    static void check_max_instances(const std::optional<std::size_t>& max)
+    {
+        if (max && *max > std::numeric_limits<std::uint32_t>::max())
+            throw std::invalid_argument(
+                "job option max_instances: " + std::to_string(*max) + " is too large (at most " +
+                std::to_string(std::numeric_limits<std::uint32_t>::max()) + ")"
             );
     }
 
     record& existing(std::string_view id, std::string_view jobstore) const
     {
-        record* r = store_matches(jobstore) ? find(id) : nullptr;
+        record* r = find(id);
+        if (r != nullptr && !in_store(*r, jobstore))
+            r = nullptr;
         if (r == nullptr)
             throw scheduler_error(
                 errc::job_not_found,
-                "job '" + std::string(id) + "' not found in job store '" +
-                    std::string(jobstore.empty() ? "default" : jobstore) + "'"
+                "job '" + std::string(id) + "' not found" +
+                    (jobstore.empty() ? std::string() : " in job store '" + std::string(jobstore) + "'")
             );
         return *r;
     }
@@ -842,7 +984,7 @@ private:
             .task = r.code,
             .trigger = r.when,
             .executor = r.executor->name,
-            .jobstore = "default",
+            .jobstore = r.store->name,
             .misfire_grace_time = r.grace,
             .coalesce = r.coalesce,
             .max_instances = r.max_instances,
@@ -949,7 +1091,11 @@ private:
             {
                 r.next_run_time = next;
                 if (next)
+                {
                     arm(r);
+                    if (r.persistent)
+                        write_update(r);  // before the run: a crash during it does not run it again
+                }
                 submit(r, due);
                 if (!next && r.indexed)
                     retire(r);
@@ -968,7 +1114,11 @@ private:
         // The job's state first, so that runs below see it as it will be
         r.next_run_time = plan.next_run_time;
         if (r.next_run_time)
+        {
             arm(r);
+            if (r.persistent)
+                write_update(r);
+        }
         if (!plan.missed.empty())
             report_missed(r, plan.missed);
         if (!plan.refused.empty())
@@ -992,7 +1142,7 @@ private:
         if (listener_mask_ & static_cast<event_mask>(event_code::job_submitted))
             emit(event_code::job_submitted, [&](event& e) {
                 e.job_id = r.id;
-                e.jobstore = "default";
+                e.jobstore = r.store->name;
                 e.scheduled_run_times = {scheduled};
             });
         job_executor* ex = r.executor->executor.get();
@@ -1024,7 +1174,7 @@ private:
             executor_,
             r.id,
             r.serial,
-            std::string("default"),
+            r.store->name,
             scheduled
         );
         job_run run(std::make_unique<pending_run>(
@@ -1052,7 +1202,7 @@ private:
     {
         --r.running;
         --runs_in_flight_;
-        report_outcome(r.id, "default", scheduled, std::move(outcome));
+        report_outcome(r.id, r.store->name, scheduled, std::move(outcome));
         maybe_finish_async_shutdown();
     }
 
@@ -1090,14 +1240,14 @@ private:
         if (r.coalesce)
             emit(event_code::job_missed, [&](event& e) {
                 e.job_id = r.id;
-                e.jobstore = "default";
+                e.jobstore = r.store->name;
                 e.scheduled_run_times.assign(missed.begin(), missed.end());
             });
         else
             for (const instant t : missed)
                 emit(event_code::job_missed, [&](event& e) {
                     e.job_id = r.id;
-                    e.jobstore = "default";
+                    e.jobstore = r.store->name;
                     e.scheduled_run_times = {t};
                 });
     }
@@ -1110,9 +1260,362 @@ private:
                     std::to_string(r.max_instances) + ") runs are still running");
         emit(event_code::job_max_instances, [&](event& e) {
             e.job_id = r.id;
-            e.jobstore = "default";
+            e.jobstore = r.store->name;
             e.scheduled_run_times.assign(refused.begin(), refused.end());
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------- stores
+
+    /// The job as its store keeps it.
+    job_description describe(const record& r) const
+    {
+        return job_description{
+            .id = r.id,
+            .name = r.custom_name ? *r.custom_name : std::string(),
+            .task_name = std::string(r.code.name()),
+            .args = r.arguments ? r.arguments->args : boost::json::array(),
+            .kwargs = r.arguments ? r.arguments->kwargs : boost::json::object(),
+            .trigger = r.when,
+            .executor = r.executor->name,
+            .misfire_grace_time = r.grace,
+            .coalesce = r.coalesce,
+            .max_instances = r.max_instances,
+            .next_run_time = r.next_run_time,
+            .paused = !r.next_run_time && !r.pending,
+        };
+    }
+
+    bool writable(const record& r) const noexcept { return r.persistent && r.store->loaded && !stores_closed_; }
+
+    /// A store's completion, on the scheduler's executor: failures are logged and reported as jobstore_error.
+    auto store_completion(
+        store_slot& s,
+        std::string job_id,
+        std::string what,
+        std::function<void(error_code)> then = {}
+    )
+    {
+        return boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(),
+             store = s.name,
+             job_id = std::move(job_id),
+             what = std::move(what),
+             then = std::move(then)](error_code ec) {
+                if (ec)
+                    if (auto self = weak.lock())
+                        self->report_store_error(store, job_id, what, ec);
+                if (then)
+                    then(ec);
+            }
+        );
+    }
+
+    void report_store_error(const std::string& store, const std::string& job_id, const std::string& what, error_code ec)
+    {
+        const std::string text = "job store '" + store + "' could not " + what +
+                                 (job_id.empty() ? std::string() : " of job '" + job_id + "'") + ": " + ec.message();
+        log(log_level::error, text);
+        emit(event_code::jobstore_error, [&](event& e) {
+            e.jobstore = store;
+            e.job_id = job_id;
+            e.exception = std::make_exception_ptr(boost::system::system_error(ec, text));
+        });
+    }
+
+    void write_add(record& r, bool replace_existing, std::function<void(error_code)> on_stored = {})
+    {
+        if (!writable(r))
+        {
+            if (on_stored)
+                boost::asio::post(executor_, [f = std::move(on_stored)] { f(errc::shut_down); });
+            return;
+        }
+        r.store_write = ++r.store->writes;
+        r.store->store
+            ->async_add(describe(r), replace_existing, store_completion(*r.store, r.id, "add", std::move(on_stored)));
+    }
+
+    /// Writes a job registered before its store was read, then completes its async_add_job callers.
+    void write_registration(record& r, store_slot::registration&& reg)
+    {
+        write_add(r, true, [waiting = std::move(reg.on_stored)](error_code ec) {
+            for (const auto& f : waiting)
+                f(ec);
+        });
+    }
+
+    void fail_registrations(store_slot& s, error_code ec)
+    {
+        for (auto& [id, reg] : s.registrations)
+            for (auto& f : reg.on_stored)
+                boost::asio::post(executor_, [f = std::move(f), ec] { f(ec); });
+        s.registrations.clear();
+    }
+
+    void write_update(record& r)
+    {
+        if (!writable(r))
+            return;
+        r.store_write = ++r.store->writes;
+        r.store->store->async_update(describe(r), store_completion(*r.store, r.id, "update"));
+    }
+
+    void write_remove(record& r)
+    {
+        if (!writable(r))
+            return;
+        r.store_write = ++r.store->writes;
+        r.store->store->async_remove(r.id, store_completion(*r.store, r.id, "remove"));
+    }
+
+    /// At start (or when a store is added to a started scheduler): loads its jobs and watches for other processes.
+    void open_store(store_slot& s)
+    {
+        s.store->watch([weak = this->weak_from_this(), ex = executor_, name = s.name] {
+            boost::asio::post(ex, [weak, name] {
+                if (auto self = weak.lock())
+                    self->reload_store(name);
+            });
+        });
+        read_store(s);
+    }
+
+    void reload_store(const std::string& name)
+    {
+        auto it = stores_.find(name);
+        if (it == stores_.end() || !it->second.store || !it->second.loaded || stores_closed_)
+            return;
+        store_slot& s = it->second;
+        if (s.reloading)
+        {
+            s.reload_again = true;
+            return;
+        }
+        log(log_level::info, "job store '" + name + "' was changed by another process; reading it again");
+        read_store(s);
+    }
+
+    void read_store(store_slot& s)
+    {
+        s.reloading = s.loaded;
+        s.store->async_all_jobs(boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(), name = s.name, issued = s.writes](error_code ec, job_listing listing) {
+                auto self = weak.lock();
+                if (!self || self->stores_closed_)
+                    return;
+                auto it = self->stores_.find(name);
+                if (it == self->stores_.end() || it->second.removed)
+                    return;
+                self->apply_listing(it->second, issued, ec, std::move(listing));
+            }
+        ));
+    }
+
+    /// Brings the index in line with what a store holds. On the first read, jobs registered before start meet
+    /// the stored ones: with replace_existing and the same trigger the stored schedule (and the runs missed while
+    /// the process was down) is kept, so that registering at every start-up changes nothing.
+    void apply_listing(store_slot& s, std::uint64_t issued, error_code ec, job_listing listing)
+    {
+        const bool first = !s.loaded;
+        s.reloading = false;
+        if (ec)
+        {
+            // Unread, a store is not written either: its registrations wait, and nothing stored is overwritten
+            report_store_error(s.name, {}, "read its jobs", ec);
+            if (std::exchange(s.reload_again, false))
+                reload_store(s.name);
+            return;
+        }
+        for (const quarantined_job& q : listing.quarantined)
+            report_quarantined(s, q.id, q.reason);
+
+        auto registrations = std::move(s.registrations);
+        s.registrations.clear();
+        s.loaded = true;
+        const instant now = Clocks::now();
+        std::vector<std::string> listed;
+        listed.reserve(listing.jobs.size());
+        for (job_description& d : listing.jobs)
+        {
+            listed.push_back(d.id);
+            record* r = find(d.id);
+            if (r != nullptr && r->store != &s)
+            {
+                log(log_level::error,
+                    "job store '" + s.name + "' holds job '" + d.id + "', an id that store '" + r->store->name +
+                        "' uses already; the stored job is not loaded");
+                continue;
+            }
+            if (r != nullptr && first)
+            {
+                store_slot::registration reg;
+                if (auto it = registrations.find(d.id); it != registrations.end())
+                {
+                    reg = std::move(it->second);
+                    registrations.erase(it);
+                }
+                if (!reg.replace_existing)
+                {
+                    log(log_level::error,
+                        "job id '" + d.id + "' is taken in job store '" + s.name +
+                            "' (pass replace_existing = true to replace it at every start); the stored job is kept");
+                    for (auto& f : reg.on_stored)
+                        boost::asio::post(executor_, [f = std::move(f)] { f(errc::conflicting_job_id); });
+                }
+                else if (r->when == d.trigger)
+                {
+                    // Same schedule: keep the stored state; the registration's other options win
+                    r->pending = false;
+                    r->next_run_time = d.paused ? std::nullopt : d.next_run_time;
+                    if (!d.paused && !d.next_run_time)
+                        r->next_run_time = first_fire_time(r->when, now);
+                    arm(*r);
+                    write_registration(*r, std::move(reg));
+                    continue;
+                }
+                else
+                {
+                    r->pending = false;
+                    r->next_run_time = first_fire_time(r->when, now);
+                    arm(*r);
+                    write_registration(*r, std::move(reg));
+                    continue;
+                }
+            }
+            else if (r != nullptr)
+            {
+                if (r->store_write > issued || describe(*r) == d)
+                    continue;  // changed here since the read was issued, or unchanged
+            }
+            restore(s, std::move(d), now);
+        }
+        if (first)
+        {
+            // Registrations the store did not hold yet: their first run time, then written
+            for (auto& [id, reg] : registrations)
+                if (record* r = find(id); r != nullptr && r->store == &s)
+                {
+                    if (r->pending && started_)
+                    {
+                        r->pending = false;
+                        r->next_run_time = first_fire_time(r->when, now);
+                        arm(*r);
+                    }
+                    write_registration(*r, std::move(reg));
+                }
+                else
+                    for (auto& f : reg.on_stored)  // removed before its store was read
+                        boost::asio::post(executor_, [f = std::move(f)] { f(errc::job_not_found); });
+            log(log_level::info,
+                "job store '" + s.name + "' (" + std::string(s.store->kind()) + " " + s.store->location() +
+                    "): loaded " + std::to_string(listing.jobs.size()) + " jobs");
+        }
+        else
+        {
+            // Jobs another process removed
+            std::sort(listed.begin(), listed.end());
+            std::vector<record*> gone;
+            for (record* r : index_)
+                if (r->indexed && r->store == &s && r->store_write <= issued &&
+                    !std::binary_search(listed.begin(), listed.end(), r->id))
+                    gone.push_back(r);
+            for (record* r : gone)
+                remove(*r);
+        }
+        if (std::exchange(s.reload_again, false))
+            reload_store(s.name);
+    }
+
+    /// A stored job into the index (replacing the one of that id), without writing it back.
+    void restore(store_slot& s, job_description&& d, instant now)
+    {
+        const std::optional<task> code = find_task(d.task_name);
+        if (!code)
+        {
+            const std::string reason = "task '" + d.task_name + "' is not registered in this scheduler";
+            report_quarantined(s, d.id, reason);
+            s.store->async_quarantine(d.id, reason, store_completion(s, d.id, "quarantine"));
+            return;
+        }
+        const executor_slot* ex = nullptr;
+        if (auto it = executors_.find(d.executor); it != executors_.end() && it->second.executor)
+            ex = &it->second;
+        if (ex == nullptr)
+        {
+            log(log_level::warning,
+                "job '" + d.id + "' of job store '" + s.name + "' names executor '" + d.executor +
+                    "', which this scheduler does not have; it runs on 'default'");
+            d.executor = "default";
+        }
+        if (record* old = find(d.id))
+            unindex(*old);
+        job_options o{
+            .id = d.id,
+            .name = std::move(d.name),
+            .executor = d.executor,
+            .jobstore = s.name,
+            .misfire_grace_time = d.misfire_grace_time,
+            .coalesce = d.coalesce,
+            .max_instances = d.max_instances,
+            .next_run_time = d.next_run_time,
+            .paused = d.paused,
+            .args = std::move(d.args),
+            .kwargs = std::move(d.kwargs),
+        };
+        const bool was_loaded = s.loaded;
+        s.loaded = false;  // add below must not write the job back
+        try
+        {
+            add_job(task(*code), std::move(d.trigger), std::move(o));
+        }
+        catch (const std::exception& e)
+        {
+            s.loaded = was_loaded;
+            report_quarantined(s, o.id, e.what());
+            return;
+        }
+        s.loaded = was_loaded;
+        if (auto it = s.registrations.find(o.id); it != s.registrations.end() && it->second.on_stored.empty())
+            s.registrations.erase(it);  // the add above registered the restored job, which is stored already
+        if (record* r = find(o.id); r != nullptr && r->pending && started_ && !o.paused)
+        {
+            r->pending = false;
+            r->next_run_time = first_fire_time(r->when, now);
+            arm(*r);
+        }
+    }
+
+    void report_quarantined(store_slot& s, const std::string& id, const std::string& reason)
+    {
+        log(log_level::error,
+            "job store '" + s.name + "': job '" + id + "' cannot be loaded and was moved to quarantine: " + reason);
+        emit(event_code::job_quarantined, [&](event& e) {
+            e.jobstore = s.name;
+            e.job_id = id;
+            e.exception = std::make_exception_ptr(std::runtime_error(reason));
+        });
+    }
+
+    void close_stores() noexcept
+    {
+        if (std::exchange(stores_closed_, true))
+            return;
+        for (auto& [name, s] : stores_)
+            if (s.store)
+            {
+                fail_registrations(s, errc::shut_down);
+                try
+                {
+                    s.store->close();
+                }
+                catch (const std::exception& e)
+                {
+                    log(log_level::error, "job store '" + name + "' failed to close: " + e.what());
+                }
+            }
     }
 
     // ---------------------------------------------------------------------------------------------- removal
@@ -1154,6 +1657,7 @@ private:
         ++retired_in_index_;
         post_sweep();
         announce_removal(r);
+        write_remove(r);
     }
 
     /// Erases retired jobs from the index and releases the index's references.
@@ -1204,7 +1708,7 @@ private:
             log(log_level::info, "removed job '" + r.id + "'");
         emit(event_code::job_removed, [&](event& e) {
             e.job_id = r.id;
-            e.jobstore = "default";
+            e.jobstore = r.store->name;
         });
     }
 
@@ -1248,6 +1752,7 @@ private:
         if (shut_down_)
             return;
         stop_timers();
+        close_stores();  // pending writes are committed first: nothing written is lost
         shut_down_ = true;
         stopping_ = false;
         state_ = scheduler_state::stopped;
@@ -1293,11 +1798,14 @@ private:
                 listener_mask_ |= l.mask;
     }
 
-    void emit_job(event_code code, const record& r)
+    /// Announces a change of a job's options or schedule, and writes it through to its store.
+    void emit_job(event_code code, record& r)
     {
+        if (r.persistent && code == event_code::job_modified)
+            write_update(r);
         emit(code, [&](event& e) {
             e.job_id = r.id;
-            e.jobstore = "default";
+            e.jobstore = r.store->name;
         });
     }
 
@@ -1369,6 +1877,9 @@ private:
     log_level log_threshold_{log_level::warning};
     executor_slot* default_slot_{nullptr};
     executor_slot* inline_slot_{nullptr};
+    std::map<std::string, store_slot, std::less<>> stores_;
+    store_slot* default_store_{nullptr};
+    bool stores_closed_{false};
     instant offset_wall_{};
     typename timer_clock::time_point offset_timer_{};
     std::optional<typename Clocks::step_watcher> step_watcher_;
@@ -1453,6 +1964,63 @@ template <class Clocks>
 void basic_scheduler<Clocks>::remove_executor(std::string_view name)
 {
     core_->remove_executor(name);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::add_jobstore(std::string name, std::shared_ptr<job_store> store)
+{
+    core_->add_jobstore(std::move(name), std::move(store));
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::remove_jobstore(std::string_view name)
+{
+    core_->remove_jobstore(name);
+}
+
+template <class Clocks>
+void basic_scheduler<Clocks>::async_add_job_impl(
+    task code,
+    trigger when,
+    job_options options,
+    boost::asio::any_completion_handler<void(std::exception_ptr, std::string)> handler
+)
+{
+    boost::asio::post(
+        core_->executor(),
+        [core = core_, c = std::move(code), w = std::move(when), o = std::move(options), h = std::move(handler)](
+        ) mutable {
+            auto shared = std::make_shared<decltype(h)>(std::move(h));
+            auto complete = [shared](std::exception_ptr error, std::string id) {
+                auto ex = boost::asio::get_associated_executor(*shared);
+                boost::asio::dispatch(ex, [shared, error, id = std::move(id)]() mutable {
+                    std::move (*shared)(error, std::move(id));
+                });
+            };
+            try
+            {
+                auto id = std::make_shared<std::string>();
+                *id = core->add_job(
+                              std::move(c),
+                              std::move(w),
+                              std::move(o),
+                              [complete, id](error_code ec) {
+                                  complete(
+                                      ec ? std::make_exception_ptr(
+                                               boost::system::system_error(ec, "job '" + *id + "' could not be stored")
+                                           )
+                                         : nullptr,
+                                      *id
+                                  );
+                              }
+                ).id;
+            }
+            catch (...)
+            {
+                complete(std::current_exception(), std::string());
+            }
+        }
+    );
 }
 
 template <class Clocks>

@@ -158,12 +158,22 @@ scheduler_options scheduler_options::from_json(const boost::json::value& json)
         {
             const std::string key = "jobstores." + std::string(name);
             const auto& object = object_at(spec, key);
-            only_keys(object, key, {"type"});
             const auto* type = object.if_contains("type");
-            if (type == nullptr || !type->is_string() || type->get_string() != "memory")
-                fail(key + ".type", type, "must be \"memory\" (the only store of this version)");
-            if (name != "default")
-                fail(key, nullptr, "only the store 'default' can be configured in this version");
+            if (type != nullptr && type->is_string() && type->get_string() == "memory")
+            {
+                only_keys(object, key, {"type"});
+                options.jobstores[std::string(name)] = "memory:";
+            }
+            else if (type != nullptr && type->is_string() && type->get_string() == "sqlite")
+            {
+                only_keys(object, key, {"type", "path"});
+                const auto* path = object.if_contains("path");
+                if (path == nullptr || !path->is_string() || path->get_string().empty())
+                    fail(key + ".path", path, "must be the SQLite file's path, such as \"jobs.sqlite\"");
+                options.jobstores[std::string(name)] = "sqlite:" + std::string(path->get_string());
+            }
+            else
+                fail(key + ".type", type, "must be \"memory\" or \"sqlite\"");
         }
     return options;
 }

@@ -57,6 +57,12 @@ enum class event_code : std::uint32_t
     job_missed = 1u << 15,
     /// Runs were refused because `max_instances` runs of the job were already running.
     job_max_instances = 1u << 16,
+    /// A stored job could not be loaded (undecodable document, unknown task): it was moved to the store's
+    /// quarantine, never deleted. `jobstore`, `job_id`, and `exception` (a `std::runtime_error` with the reason).
+    job_quarantined = 1u << 17,
+    /// A job store failed to write or read: `jobstore`, `job_id` when one job was concerned, and `exception` (a
+    /// `boost::system::system_error`). The scheduler keeps running; the job's state in memory stays as it was.
+    jobstore_error = 1u << 18,
 };
 
 /// @brief The event's name as in APScheduler, lower-case: `job_executed`, `scheduler_started`, ...
@@ -75,10 +81,10 @@ constexpr event_mask operator|(event_code a, event_code b) noexcept
 constexpr event_mask operator|(event_mask a, event_code b) noexcept { return a | static_cast<event_mask>(b); }
 
 /// @brief Every event.
-inline constexpr event_mask all_events = (1u << 17) - 1;
+inline constexpr event_mask all_events = (1u << 19) - 1;
 
-/// @brief All events about jobs (`job_added` through `job_max_instances`).
-inline constexpr event_mask job_events = all_events & ~((1u << 9) - 1);
+/// @brief All events about jobs (`job_added` through `job_quarantined`).
+inline constexpr event_mask job_events = ((1u << 18) - 1) & ~((1u << 9) - 1);
 
 /**
  * @brief One thing that happened in a scheduler, as a listener receives it.
@@ -103,7 +109,8 @@ struct event
     boost::json::value result{};
     /// What the job returned, as itself (empty for `void` and for types that cannot be copied).
     std::any return_value{};
-    /// What the job threw or reported (`job_error` only).
+    /// What the job threw or reported (`job_error`), or why a job store failed (`job_quarantined`,
+    /// `jobstore_error`).
     std::exception_ptr exception{};
 
     /// @brief The code as a bit, for testing against a mask.

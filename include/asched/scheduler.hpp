@@ -11,6 +11,7 @@
 #include <asched/events.hpp>
 #include <asched/executors.hpp>
 #include <asched/job.hpp>
+#include <asched/job_store.hpp>
 #include <asched/scheduler_options.hpp>
 #include <asched/task.hpp>
 #include <asched/trigger.hpp>
@@ -201,6 +202,23 @@ public:
      */
     void remove_executor(std::string_view name);
 
+    // --------------------------------------------------------------------------------------------------- job stores
+
+    /**
+     * @brief Adds a job store under `name` (see @ref job_store); emits `jobstore_added`. Jobs added to it must
+     * name registered tasks. On a started scheduler its jobs are loaded at once, else at start.
+     * @throws scheduler_error (@ref errc::conflicting_name) when the name is taken.
+     * @throws std::invalid_argument when `store` is null.
+     */
+    void add_jobstore(std::string name, std::shared_ptr<job_store> store);
+
+    /**
+     * @brief Removes a job store: its jobs leave the scheduler (they stay in the store), and the store is closed
+     * after its pending writes; emits `jobstore_removed`.
+     * @throws scheduler_error (@ref errc::jobstore_not_found); std::invalid_argument for `default`.
+     */
+    void remove_jobstore(std::string_view name);
+
     // -------------------------------------------------------------------------------------------------------- tasks
 
     /**
@@ -335,18 +353,23 @@ public:
     }
 
     /**
-     * @brief @ref add_job from any thread.
+     * @brief @ref add_job from any thread; completes once the job's store holds it: for a SQLite store, when the
+     * transaction that wrote it is durable (adds issued together share one transaction).
      * @par Completion signature
-     * `void(std::exception_ptr, std::string)`: the new job's id.
+     * `void(std::exception_ptr, std::string)`: the new job's id. A failed write gives a
+     * `boost::system::system_error` (the job then stays in the running scheduler, as with a failed write-through).
      */
     template <class CompletionToken = boost::asio::deferred_t>
     auto async_add_job(task code, trigger when, job_options options = {}, CompletionToken&& token = {})
     {
-        return async_invoke(
-            [code = std::move(code), when = std::move(when), options = std::move(options)](basic_scheduler& self) {
-                return self.add_job(code, when, options).id;
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, std::string)>(
+            [this](auto handler, task c, trigger w, job_options o) {
+                async_add_job_impl(std::move(c), std::move(w), std::move(o), std::move(handler));
             },
-            std::forward<CompletionToken>(token)
+            token,
+            std::move(code),
+            std::move(when),
+            std::move(options)
         );
     }
 
@@ -448,6 +471,12 @@ private:
 
     void async_run_impl(boost::asio::any_completion_handler<void(error_code)> handler);
     void async_shutdown_impl(bool wait, boost::asio::any_completion_handler<void(error_code)> handler);
+    void async_add_job_impl(
+        task code,
+        trigger when,
+        job_options options,
+        boost::asio::any_completion_handler<void(std::exception_ptr, std::string)> handler
+    );
 
     std::shared_ptr<detail::scheduler_core<Clocks>> core_;
 };

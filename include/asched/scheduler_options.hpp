@@ -38,6 +38,12 @@ struct scheduler_options
     /// Executors by name, added to (or replacing) the built-in ones: `default`, a thread pool of 10 threads
     /// (started with its first run), and `inline`, the scheduler's own executor.
     std::map<std::string, std::shared_ptr<job_executor>> executors{};
+    /// Job stores by name, as URLs: `memory:` (the built-in store: jobs live in the scheduler and may run any
+    /// function object) or `sqlite:PATH` (one SQLite file, created when missing; its jobs survive restarts and must
+    /// name registered tasks). `default` is the built-in memory store unless given here. Stores of your own are
+    /// added with `basic_scheduler::add_jobstore`. The scheduler's constructor opens these stores, and throws
+    /// `std::system_error` naming the file when one cannot be opened (held by another scheduler, not a job store).
+    std::map<std::string, std::string> jobstores{};
     /// Where log lines go; default: standard error. Empty: nowhere.
     log_sink log = stderr_log_sink(log_level::debug);
     /// The least serious level passed to `log`; less serious lines are not even formatted. Default: warnings and
@@ -54,9 +60,10 @@ struct scheduler_options
      * {"timezone": "Asia/Shanghai",
      *  "job_defaults": {"coalesce": false, "max_instances": 3, "misfire_grace_time": 30},
      *  "executors": {"default": {"type": "thread_pool", "max_workers": 20}, "serial": {"type": "inline"}},
-     *  "jobstores": {"default": {"type": "memory"}}}
+     *  "jobstores": {"default": {"type": "memory"}, "durable": {"type": "sqlite", "path": "jobs.sqlite"}}}
      * ```
-     * Executor types are `thread_pool` (with `max_workers`, default 10) and `inline`; `misfire_grace_time` is in
+     * Store types are `memory` and `sqlite` (with `path`, the file). Executor types are `thread_pool` (with
+     * `max_workers`, default 10) and `inline`; `misfire_grace_time` is in
      * seconds or `null` for no limit. Every key is optional. `strand` executors need an executor and can only be
      * given in C++.
      * @throws std::invalid_argument naming the key, the value and why, for unknown keys, wrong types and values
