@@ -2,6 +2,7 @@
 # Sets up, builds and checks asched on Debian bookworm. Run it from a clone, as root or as a user with sudo.
 #
 #   ./setup.sh demo   installs the missing Debian packages, builds Release in build/release, runs the main example
+#                     (examples/demo.cpp) for 10 seconds
 #   ./setup.sh test   installs the missing Debian packages, then runs every check: the Release build and its tests,
 #                     the AddressSanitizer + UndefinedBehaviorSanitizer build and its tests, the Doxygen check and
 #                     the clang-format check. Exits non-zero if any of them fails.
@@ -34,7 +35,7 @@ die() {
 usage() {
     cat >&2 <<'EOF'
 usage: ./setup.sh demo | test
-  demo   install what is missing, build Release (build/release), run the main example
+  demo   install what is missing, build Release (build/release), run the main example for 10 s (DEMO_DURATION)
   test   install what is missing, then build and run every test: Release, ASan/UBSan, Doxygen and format checks
 EOF
     exit 2
@@ -95,15 +96,14 @@ configure_release() {
     configure "$RELEASE_DIR" -DCMAKE_BUILD_TYPE=Release "${ALL_TARGETS[@]}" -DASCHED_SANITIZE=OFF
 }
 
-# The main example: what `./setup.sh demo` shows. Replace its body when the project has a better one.
+# The main example: what `./setup.sh demo` shows. examples/demo.cpp keeps its jobs in asched-demo.sqlite in the build
+# tree, so a second `./setup.sh demo` finds the jobs of the first. DEMO_DURATION (seconds, default 10) ends it; Ctrl+C
+# ends it sooner, cleanly.
 run_main_example() {
-    local asched="$RELEASE_DIR/asched"
-    [[ -x "$asched" ]] || die "$asched was not built (tools/asched/ has no sources yet?)"
-    say "running: asched next '*/15 * * * *' --from 2026-03-08T01:00:00 --tz America/New_York --count 6"
-    "$asched" next '*/15 * * * *' --from 2026-03-08T01:00:00 --tz America/New_York --count 6
-    local calendar='{"type":"calendarinterval","months":1,"hour":9,"start_date":"2026-01-31"}'
-    say "running: asched next '$calendar' --tz Europe/Berlin --count 4"
-    "$asched" next "$calendar" --tz Europe/Berlin --count 4
+    local demo="$RELEASE_DIR/example_demo" duration=${DEMO_DURATION:-10}
+    [[ -x "$demo" ]] || die "$demo was not built"
+    say "running: example_demo --duration $duration (in ${RELEASE_DIR#"$ROOT"/}; press Ctrl+C to stop it sooner)"
+    (cd "$RELEASE_DIR" && "$demo" --duration "$duration")
 }
 
 # ---- the checks of `./setup.sh test`, each run by run_check ---------------------------------------------------------
