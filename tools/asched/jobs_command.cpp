@@ -1,0 +1,612 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#include "jobs_command.hpp"
+
+#include <asched/errors.hpp>
+#include <asched/job_document.hpp>
+#include <asched/job_store.hpp>
+#include <asched/job_store_url.hpp>
+#include <asched/sqlite_job_store.hpp>
+#include <asched/time.hpp>
+#include <asched/trigger.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <istream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "text_format.hpp"
+
+namespace asched::tools {
+
+const char* const jobs_usage =
+    "usage: asched jobs --store sqlite:PATH COMMAND [ARGUMENTS]\n"
+    "\n"
+    "Shows and edits the jobs in a SQLite job store. It works beside a scheduler running on the same file, which\n"
+    "notices each change within about a second.\n"
+    "\n"
+    "commands:\n"
+    "  list           one line a job: id, name, trigger, next run time (in the trigger's zone; UTC when it names\n"
+    "                 none), state (scheduled or paused); then how many jobs are quarantined, if any\n"
+    "  quarantined    the jobs that cannot be loaded, with the reason\n"
+    "  show ID        the job's JSON document, then its trigger and next run time\n"
+    "  pause ID       pauses the job: it has no next run time until resumed\n"
+    "  resume ID      resumes the job: its next run time is its trigger's first fire time from now (a date trigger\n"
+    "                 whose date has passed keeps it: the scheduler treats that run as a misfire)\n"
+    "  remove ID      removes the job\n"
+    "  run-now ID     sets the job's next run time to now (and resumes it if paused). A scheduler running on the\n"
+    "                 file runs it within about a second; without one, the run happens when a scheduler next\n"
+    "                 starts on the file, and only if that is within the job's misfire grace time\n"
+    "  export         prints the export document of every job: {\"version\": 1, \"jobs\": [...]}\n"
+    "  import FILE    adds every job of an export document read from FILE (- for stdin), creating the store's\n"
+    "                 file if it is missing. If any id already exists, nothing is imported unless --replace is given\n"
+    "\n"
+    "options:\n"
+    "  --store URL    the job store: sqlite:PATH (relative or absolute) or sqlite:///ABSOLUTE/PATH. The file must\n"
+    "                 exist, except for import\n"
+    "  --replace      import: replace the jobs whose id already exists\n"
+    "  -h, --help     prints this text\n"
+    "\n"
+    "Exit status: 0 on success; 2 after one line on stderr (bad arguments, a store that cannot be opened, an unknown\n"
+    "id, a bad import document).\n";
+
+namespace {
+
+using boost::system::error_code;
+
+/// A reason to stop with status 2; the message is printed after `asched jobs: `.
+struct failure : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+// ---- arguments -----------------------------------------------------------------------------------------------------
+
+struct command_spec
+{
+    const char* name;
+    const char* operand;  // the one operand's name, or nullptr for none
+};
+
+constexpr command_spec commands[] = {
+    {"list", nullptr},
+    {"quarantined", nullptr},
+    {"show", "ID"},
+    {"pause", "ID"},
+    {"resume", "ID"},
+    {"remove", "ID"},
+    {"run-now", "ID"},
+    {"export", nullptr},
+    {"import", "FILE"},
+};
+constexpr const char* known_commands = "list, quarantined, show, pause, resume, remove, run-now, export, import";
+
+struct jobs_arguments
+{
+    bool help = false;
+    std::string store_url;
+    std::string command;
+    std::string operand;  // the ID or FILE
+    bool replace = false;
+};
+
+jobs_arguments parse_arguments(const std::vector<std::string>& args)
+{
+    jobs_arguments parsed;
+    std::optional<std::string> store;
+    std::vector<std::string> positional;
+    for (std::size_t i = 0; i < args.size(); ++i)
+    {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h")
+        {
+            parsed.help = true;
+            return parsed;
+        }
+        if (arg == "--store")
+        {
+            if (i + 1 >= args.size())
+                throw failure("option --store needs a value (sqlite:PATH)");
+            store = args[++i];
+        }
+        else if (arg.starts_with("--store="))
+            store = arg.substr(std::string_view("--store=").size());
+        else if (arg == "--replace")
+            parsed.replace = true;
+        else if (arg.starts_with("-") && arg != "-")
+            throw failure("unknown option '" + arg + "' (known: --store, --replace, --help)");
+        else
+            positional.push_back(arg);
+    }
+    if (positional.empty())
+        throw failure(std::string("missing COMMAND (one of: ") + known_commands + "; see asched jobs --help)");
+    parsed.command = positional[0];
+    const auto spec = std::find_if(std::begin(commands), std::end(commands), [&](const command_spec& c) {
+        return parsed.command == c.name;
+    });
+    if (spec == std::end(commands))
+        throw failure(
+            "unknown command '" + parsed.command + "' (known: " + known_commands + "; see asched jobs --help)"
+        );
+    const std::size_t wanted = spec->operand ? 1 : 0;
+    if (positional.size() < 1 + wanted)
+        throw failure(
+            parsed.command + ": missing " + spec->operand + " (asched jobs --store URL " + parsed.command + " " +
+            spec->operand + ")"
+        );
+    if (positional.size() > 1 + wanted)
+        throw failure(parsed.command + ": unexpected argument '" + positional[1 + wanted] + "'");
+    if (wanted)
+        parsed.operand = positional[1];
+    if (parsed.replace && parsed.command != "import")
+        throw failure("option --replace is for import only");
+    if (!store)
+        throw failure("missing --store URL (e.g. --store sqlite:jobs.db)");
+    if (store->empty())
+        throw failure("option --store: the URL is empty (e.g. --store sqlite:jobs.db)");
+    parsed.store_url = *store;
+    return parsed;
+}
+
+// ---- the store -----------------------------------------------------------------------------------------------------
+
+instant now_instant()
+{
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+std::string plural(std::size_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+/// Runs one asynchronous store operation to completion on `ctx` and returns its results. `start` gets the
+/// completion handler and initiates the operation.
+template <class... Results, class Start>
+std::tuple<error_code, Results...> run_one(boost::asio::io_context& ctx, Start&& start)
+{
+    std::optional<std::tuple<error_code, Results...>> result;
+    start([&result](error_code ec, Results... r) { result.emplace(ec, std::move(r)...); });
+    ctx.restart();
+    ctx.run();
+    if (!result)
+        throw failure("the job store did not complete an operation");
+    return std::move(*result);
+}
+
+/// An open store and the io_context its operations complete on.
+class session
+{
+public:
+    session(const std::string& url, bool create) : url_(url)
+    {
+        if (!url.starts_with("sqlite:"))
+            throw failure(
+                "option --store '" + url + "': " +
+                (url == "memory:" ? "a memory store lives inside one process, so there is nothing to inspect"
+                                  : "not a SQLite job store URL") +
+                "; use sqlite:PATH (relative or absolute) or sqlite:///ABSOLUTE/PATH"
+            );
+        try
+        {
+            // No scheduler lock: the command works beside a running scheduler
+            store_ = open_job_store(ctx_.get_executor(), url, false, create);
+        }
+        catch (const std::invalid_argument& e)
+        {
+            throw failure(std::string("option --store: ") + e.what());
+        }
+        catch (const std::system_error& e)
+        {
+            throw failure(e.what());  // names the file and why
+        }
+        sqlite_ = dynamic_cast<sqlite_job_store*>(store_.get());
+        if (!sqlite_)
+            throw failure("option --store '" + url + "': not a SQLite job store");
+    }
+
+    ~session()
+    {
+        if (store_)
+            store_->close();
+    }
+
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    const std::string& url() const noexcept { return url_; }
+
+    job_listing all_jobs()
+    {
+        auto [ec, listing] = run_one<job_listing>(ctx_, [&](auto handler) { store_->async_all_jobs(handler); });
+        check(ec, "cannot list the jobs");
+        return std::move(listing);
+    }
+
+    /// The job of that id; fails naming the id when there is none (saying so when it is quarantined).
+    job_description existing(const std::string& id)
+    {
+        auto [ec, found] = run_one<std::optional<job_description>>(ctx_, [&](auto handler) {
+            store_->async_find(id, handler);
+        });
+        check(ec, "cannot read job '" + id + "'");
+        if (!found)
+            no_such_job(id);
+        return std::move(*found);
+    }
+
+    void update(const job_description& job)
+    {
+        auto [ec] = run_one<>(ctx_, [&](auto handler) { store_->async_update(job, handler); });
+        if (ec == errc::job_not_found)
+            no_such_job(job.id);  // removed by someone else meanwhile
+        check(ec, "cannot write job '" + job.id + "'");
+    }
+
+    void remove(const std::string& id)
+    {
+        auto [ec] = run_one<>(ctx_, [&](auto handler) { store_->async_remove(id, handler); });
+        if (ec == errc::job_not_found)
+            no_such_job(id);
+        check(ec, "cannot remove job '" + id + "'");
+    }
+
+    /// Adds the jobs concurrently (they share commits); returns each one's result, in order.
+    std::vector<error_code> add_all(const std::vector<job_description>& jobs, bool replace)
+    {
+        std::vector<error_code> results(jobs.size());
+        for (std::size_t i = 0; i < jobs.size(); ++i)
+            store_->async_add(jobs[i], replace, [&results, i](error_code ec) { results[i] = ec; });
+        ctx_.restart();
+        ctx_.run();
+        return results;
+    }
+
+    std::vector<quarantined_job> quarantined()
+    {
+        try
+        {
+            return sqlite_->quarantined();
+        }
+        catch (const std::system_error& e)
+        {
+            throw failure(e.what());
+        }
+    }
+
+    /// The store's own words for a failed operation.
+    std::string describe(const error_code& ec) const
+    {
+        const std::string detail = sqlite_->last_error_message();
+        return detail.empty() ? ec.message() : detail;
+    }
+
+private:
+    void check(const error_code& ec, const std::string& doing) const
+    {
+        if (ec)
+            throw failure(url_ + ": " + doing + ": " + describe(ec));
+    }
+
+    [[noreturn]] void no_such_job(const std::string& id)
+    {
+        for (const auto& q : quarantined())
+            if (q.id == id)
+                throw failure(
+                    "job '" + id + "' is quarantined in " + url_ + " (it cannot be loaded: " + q.reason +
+                    "); see asched jobs --store " + url_ + " quarantined"
+                );
+        throw failure("no job '" + id + "' in " + url_ + " (asched jobs --store " + url_ + " list shows the jobs)");
+    }
+
+    std::string url_;
+    boost::asio::io_context ctx_;  // before the store, which closes first
+    std::unique_ptr<job_store> store_;
+    sqlite_job_store* sqlite_ = nullptr;
+};
+
+// ---- formatting ----------------------------------------------------------------------------------------------------
+
+/// An instant in the trigger's zone (UTC when it names none).
+std::string time_text(instant t, const trigger& when) { return format_datetime(t, when.zone()); }
+
+std::string next_run_text(const job_description& job)
+{
+    if (job.paused)
+        return "-";
+    if (!job.next_run_time)
+        return "(computed when a scheduler loads it)";
+    return time_text(*job.next_run_time, job.trigger);
+}
+
+std::string quarantine_note(std::size_t count, const std::string& url)
+{
+    return plural(count, "quarantined job") + " (cannot be loaded): see asched jobs --store " + url + " quarantined";
+}
+
+/// The first fire time of a job resumed at `now`, as the scheduler computes it: a date trigger answers its run date
+/// even when it is past (a misfire for the scheduler to handle, never silently dropped).
+std::optional<instant> first_fire_time(const trigger& when, instant now)
+{
+    if (when.kind() == "date")
+        return when.next_fire_time(std::nullopt, instant::min());
+    return when.next_fire_time(std::nullopt, now);
+}
+
+// ---- import input --------------------------------------------------------------------------------------------------
+
+std::string read_input(const std::string& file, std::istream& in)
+{
+    if (file == "-")
+    {
+        std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        if (in.bad())
+            throw failure("import: cannot read stdin");
+        return text;
+    }
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+    if (!f)
+        throw failure("import: cannot open " + file + ": " + std::strerror(errno));
+    std::string text;
+    char buf[65536];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;)
+        text.append(buf, n);
+    if (std::ferror(f.get()))
+        throw failure("import: cannot read " + file + ": " + std::strerror(errno));
+    return text;
+}
+
+boost::json::value parse_input(const std::string& text, const std::string& source)
+{
+    boost::json::stream_parser parser;
+    error_code ec;
+    const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+    if (!ec)
+        parser.finish(ec);
+    if (ec)
+    {
+        // Where the parser stopped, as a line and column
+        std::size_t line = 1;
+        std::size_t column = 1;
+        for (std::size_t i = 0; i < std::min(consumed, text.size()); ++i)
+        {
+            if (text[i] == '\n')
+            {
+                ++line;
+                column = 1;
+            }
+            else
+                ++column;
+        }
+        if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+            throw failure("import " + source + ": the input is empty (expected an export document)");
+        throw failure(
+            "import " + source + ": not valid JSON at line " + std::to_string(line) + ", column " +
+            std::to_string(column) + ": " + ec.message()
+        );
+    }
+    return parser.release();
+}
+
+// ---- commands ------------------------------------------------------------------------------------------------------
+
+void list_jobs(session& s, std::ostream& out)
+{
+    const job_listing listing = s.all_jobs();
+    if (listing.jobs.empty())
+        out << "no jobs in " << s.url() << '\n';
+    else
+    {
+        std::vector<table_row> rows{{"ID", "NAME", "TRIGGER", "NEXT RUN TIME", "STATE"}};
+        for (const auto& job : listing.jobs)
+            rows.push_back(
+                {single_line(job.id),
+                 single_line(job.name),
+                 single_line(job.trigger.describe()),
+                 next_run_text(job),
+                 job.paused ? "paused" : "scheduled"}
+            );
+        print_table(out, rows);
+    }
+    // After the listing: rows it could not read are quarantined by now
+    if (const std::size_t count = s.quarantined().size())
+        out << quarantine_note(count, s.url()) << '\n';
+}
+
+void list_quarantined(session& s, std::ostream& out)
+{
+    const auto jobs = s.quarantined();
+    if (jobs.empty())
+    {
+        out << "no quarantined jobs in " << s.url() << '\n';
+        return;
+    }
+    std::vector<table_row> rows{{"ID", "REASON"}};
+    for (const auto& q : jobs)
+        rows.push_back({single_line(q.id), single_line(q.reason)});
+    print_table(out, rows);
+}
+
+void show_job(session& s, const std::string& id, std::ostream& out)
+{
+    const job_description job = s.existing(id);
+    out << pretty_json(to_document(job)) << '\n';
+    out << "trigger: " << single_line(job.trigger.describe())
+        << "; next run time: " << (job.paused ? "none (paused)" : next_run_text(job)) << '\n';
+}
+
+void pause_job(session& s, const std::string& id, std::ostream& out)
+{
+    job_description job = s.existing(id);
+    if (job.paused)
+    {
+        out << "job '" << id << "' is already paused\n";
+        return;
+    }
+    job.paused = true;
+    job.next_run_time.reset();
+    s.update(job);
+    out << "paused job '" << id << "'\n";
+}
+
+void resume_job(session& s, const std::string& id, std::ostream& out)
+{
+    job_description job = s.existing(id);
+    const auto next = first_fire_time(job.trigger, now_instant());
+    if (!next)
+        throw failure(
+            "cannot resume job '" + id + "': its trigger " + single_line(job.trigger.describe()) +
+            " has no fire time left (remove it with asched jobs --store " + s.url() + " remove " + id + ")"
+        );
+    job.paused = false;
+    job.next_run_time = next;
+    s.update(job);
+    out << "resumed job '" << id << "': next run time " << time_text(*next, job.trigger) << '\n';
+}
+
+void remove_job(session& s, const std::string& id, std::ostream& out)
+{
+    s.remove(id);
+    out << "removed job '" << id << "'\n";
+}
+
+void run_job_now(session& s, const std::string& id, std::ostream& out)
+{
+    job_description job = s.existing(id);
+    const instant now = now_instant();
+    job.paused = false;
+    job.next_run_time = now;
+    s.update(job);
+    out << "job '" << id << "' is due now: next run time " << time_text(now, job.trigger) << '\n';
+}
+
+void export_jobs(session& s, std::ostream& out, std::ostream& notes)
+{
+    const job_listing listing = s.all_jobs();
+    out << pretty_json(export_document(listing.jobs)) << '\n';
+    // stdout holds the document alone; quarantined jobs are not in it, which stderr says
+    if (const std::size_t count = s.quarantined().size())
+        notes << "asched jobs: note: not exported: " << quarantine_note(count, s.url()) << '\n';
+}
+
+void import_jobs(const jobs_arguments& a, std::istream& in, std::ostream& out)
+{
+    const std::string source = a.operand == "-" ? std::string("stdin") : a.operand;
+    // The whole document is checked before the store's file is opened (and perhaps created)
+    const boost::json::value document = parse_input(read_input(a.operand, in), source);
+    std::vector<job_description> jobs;
+    try
+    {
+        jobs = import_document(document);
+    }
+    catch (const std::invalid_argument& e)
+    {
+        throw failure("import " + source + ": " + e.what());
+    }
+    std::map<std::string, std::size_t> positions;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+        if (const auto [it, fresh] = positions.emplace(jobs[i].id, i); !fresh)
+            throw failure(
+                "import " + source + ": jobs[" + std::to_string(i) + "]: id '" + jobs[i].id +
+                "' appears twice (also jobs[" + std::to_string(it->second) + "])"
+            );
+
+    session s(a.store_url, true);
+    std::set<std::string> existing;
+    for (const auto& job : s.all_jobs().jobs)
+        if (positions.contains(job.id))
+            existing.insert(job.id);
+    if (!existing.empty() && !a.replace)
+    {
+        std::string ids;
+        for (const auto& id : existing)
+            ids += (ids.empty() ? "'" : ", '") + id + "'";
+        throw failure(
+            "import " + source + ": " + plural(existing.size(), "job") + " already in " + s.url() + ": " + ids +
+            "; nothing imported (--replace replaces them)"
+        );
+    }
+    const auto results = s.add_all(jobs, a.replace);
+    for (std::size_t i = 0; i < results.size(); ++i)
+        if (results[i])
+        {
+            const std::size_t done = static_cast<std::size_t>(std::count(results.begin(), results.end(), error_code{}));
+            const std::string why = results[i] == errc::conflicting_job_id
+                                        ? std::string("the id was added meanwhile (--replace replaces it)")
+                                        : s.describe(results[i]);
+            throw failure(
+                "import " + source + ": imported " + std::to_string(done) + " of " + plural(jobs.size(), "job") +
+                "; job '" + jobs[i].id + "' (jobs[" + std::to_string(i) + "]): " + why
+            );
+        }
+    out << "imported " << plural(jobs.size(), "job") << " into " << s.url();
+    if (!existing.empty())
+        out << " (" << existing.size() << " replaced)";
+    out << '\n';
+}
+
+}  // namespace
+
+int run_jobs_command(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err)
+{
+    std::ostringstream text;  // written out only on success, so a failure prints nothing on stdout
+    std::ostringstream notes;
+    try
+    {
+        const jobs_arguments a = parse_arguments(args);
+        if (a.help)
+        {
+            out << jobs_usage;
+            out.flush();
+            return 0;
+        }
+        if (a.command == "import")
+            import_jobs(a, in, text);
+        else
+        {
+            session s(a.store_url, false);  // a missing file is an error, never a new empty store
+            if (a.command == "list")
+                list_jobs(s, text);
+            else if (a.command == "quarantined")
+                list_quarantined(s, text);
+            else if (a.command == "show")
+                show_job(s, a.operand, text);
+            else if (a.command == "pause")
+                pause_job(s, a.operand, text);
+            else if (a.command == "resume")
+                resume_job(s, a.operand, text);
+            else if (a.command == "remove")
+                remove_job(s, a.operand, text);
+            else if (a.command == "run-now")
+                run_job_now(s, a.operand, text);
+            else if (a.command == "export")
+                export_jobs(s, text, notes);
+        }
+    }
+    catch (const std::exception& e)
+    {
+        err << "asched jobs: " << single_line(e.what()) << '\n';
+        return 2;
+    }
+    out << text.str();
+    out.flush();
+    err << notes.str();
+    return 0;
+}
+
+}  // namespace asched::tools
