@@ -330,7 +330,7 @@ std::string next_run_text(const job_description& job)
     if (job.paused)
         return "-";
     if (!job.next_run_time)
-        return "(computed when a scheduler loads it)";
+        return "(not computed yet)";  // a scheduler computes it when it loads the job
     return time_text(*job.next_run_time, job.trigger);
 }
 
@@ -356,18 +356,18 @@ std::string read_input(const std::string& file, std::istream& in)
     {
         std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
         if (in.bad())
-            throw failure("import: cannot read stdin");
+            throw failure("import stdin: cannot read");
         return text;
     }
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
     if (!f)
-        throw failure("import: cannot open " + file + ": " + std::strerror(errno));
+        throw failure("import " + file + ": cannot open: " + std::strerror(errno));
     std::string text;
     char buf[65536];
     for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f.get())) > 0;)
         text.append(buf, n);
     if (std::ferror(f.get()))
-        throw failure("import: cannot read " + file + ": " + std::strerror(errno));
+        throw failure("import " + file + ": cannot read: " + std::strerror(errno));
     return text;
 }
 

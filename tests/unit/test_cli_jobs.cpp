@@ -1,0 +1,879 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+//
+// `asched jobs`, end to end (spec: "asched jobs"): each test builds a SQLite job store in a temporary directory with
+// sqlite_job_store, runs the command as a child process (the compile definition ASCHED_CLI_PATH), and checks its
+// stdout, stderr and exit status, then what the file holds.
+
+#include <asched/errors.hpp>
+#include <asched/job.hpp>
+#include <asched/job_document.hpp>
+#include <asched/job_store.hpp>
+#include <asched/sqlite_job_store.hpp>
+#include <asched/time.hpp>
+#include <asched/trigger.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <date/date.h>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <sqlite3.h>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <tuple>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#include "common/trigger_helpers.hpp"
+
+#ifndef ASCHED_CLI_PATH
+#error "ASCHED_CLI_PATH must name the asched command"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using asched::instant;
+using asched::job_description;
+using asched::test::at;
+using asched::test::contains;
+using strings = std::vector<std::string>;
+
+// ---- running the command -------------------------------------------------------------------------------------------
+
+struct run_result
+{
+    int status{-1};
+    std::string out;
+    std::string err;
+
+    strings lines() const
+    {
+        strings v;
+        std::istringstream in(out);
+        for (std::string line; std::getline(in, line);)
+            v.push_back(line);
+        return v;
+    }
+};
+
+std::string shell_quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+// Runs `asched ARGS...` with stdin from `input`.
+run_result run_asched(const strings& args, const std::string& input = "/dev/null")
+{
+    char err_path[] = "/tmp/asched_cli_jobs_stderr_XXXXXX";
+    const int fd = ::mkstemp(err_path);
+    BOOST_REQUIRE(fd >= 0);
+    ::close(fd);
+    std::string cmd = shell_quote(ASCHED_CLI_PATH);
+    for (const auto& a : args)
+        cmd += " " + shell_quote(a);
+    cmd += " <" + shell_quote(input) + " 2>" + shell_quote(err_path);
+    run_result r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    BOOST_REQUIRE(p != nullptr);
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+        r.out.append(buf, n);
+    const int raw = ::pclose(p);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    std::ifstream err(err_path);
+    std::ostringstream ss;
+    ss << err.rdbuf();
+    r.err = ss.str();
+    std::remove(err_path);
+    return r;
+}
+
+// Runs `asched jobs ARGS...`.
+run_result run_jobs(strings args, const std::string& input = "/dev/null")
+{
+    args.insert(args.begin(), "jobs");
+    return run_asched(args, input);
+}
+
+// A successful run: status 0, nothing on stderr.
+void check_ok(const run_result& r)
+{
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(r.err.empty(), r.err);
+}
+
+// A rejected run: status 2, nothing on stdout, exactly one line on stderr, `asched jobs: ` then text with `needle`.
+void check_rejected(const run_result& r, const std::string& needle)
+{
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(r.out.empty(), r.out);
+    BOOST_TEST(r.err.starts_with("asched jobs: "), r.err);
+    BOOST_TEST(r.err.size() > std::string("asched jobs: \n").size(), r.err);
+    BOOST_TEST((!r.err.empty() && r.err.back() == '\n'), r.err);
+    BOOST_TEST(r.err.find('\n') == r.err.size() - 1, "more than one line: " << r.err);
+    BOOST_TEST(contains(r.err, needle), "'" << needle << "' not in: " << r.err);
+}
+
+// ---- the store, through the library --------------------------------------------------------------------------------
+
+/// Starts a store operation with a callback, runs `ctx` until it completed, and returns the completion's arguments.
+template <class... Results, class Start>
+std::tuple<boost::system::error_code, Results...> complete(boost::asio::io_context& ctx, Start&& start)
+{
+    std::optional<std::tuple<boost::system::error_code, Results...>> result;
+    start([&result](boost::system::error_code ec, Results... r) { result.emplace(ec, std::move(r)...); });
+    ctx.restart();
+    ctx.run();
+    BOOST_REQUIRE(result.has_value());
+    return std::move(*result);
+}
+
+/// A SQLite store on `db` for the test's own reads and writes: no lock (the command runs beside it), no polling.
+struct test_store
+{
+    boost::asio::io_context ctx;
+    asched::sqlite_job_store store;
+
+    explicit test_store(const fs::path& db)
+        : store(ctx.get_executor(), {.path = db, .scheduler_lock = false, .change_poll = 0ms})
+    {
+        store.wait_open();
+    }
+
+    void add(const job_description& job)
+    {
+        auto [ec] = complete<>(ctx, [&](auto h) { store.async_add(job, false, h); });
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+    }
+
+    std::vector<job_description> all()
+    {
+        auto [ec, listing] = complete<asched::job_listing>(ctx, [&](auto h) { store.async_all_jobs(h); });
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+        return std::move(listing.jobs);
+    }
+
+    std::optional<job_description> find(const std::string& id)
+    {
+        auto [ec, found] = complete<std::optional<job_description>>(ctx, [&](auto h) { store.async_find(id, h); });
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+        return std::move(found);
+    }
+
+    void quarantine(const std::string& id, const std::string& reason)
+    {
+        auto [ec] = complete<>(ctx, [&](auto h) { store.async_quarantine(id, reason, h); });
+        BOOST_REQUIRE_MESSAGE(!ec, ec.message());
+    }
+};
+
+/// Writes a row the library cannot read back, as a damaged file or a newer program would hold.
+void insert_raw_row(const fs::path& db, const std::string& id, const std::string& document)
+{
+    sqlite3* raw = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    BOOST_REQUIRE(
+        sqlite3_prepare_v2(
+            raw,
+            "INSERT INTO jobs(id, next_run_time, document) VALUES(?1, NULL, ?2)",
+            -1,
+            &stmt,
+            nullptr
+        ) == SQLITE_OK
+    );
+    sqlite3_bind_text(stmt, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 2, document.c_str(), -1, SQLITE_TRANSIENT);
+    BOOST_TEST(sqlite3_step(stmt) == SQLITE_DONE);
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+}
+
+job_description make_job(
+    const std::string& id,
+    const std::string& name,
+    const std::string& trigger_json,
+    std::optional<instant> next,
+    bool paused = false
+)
+{
+    return {
+        .id = id,
+        .name = name,
+        .task_name = "send_report",
+        .trigger = asched::trigger::parse(trigger_json),
+        .next_run_time = next,
+        .paused = paused,
+    };
+}
+
+instant now_us() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+
+/// UTC text with the offset written +00:00, as the command shows instants of a trigger without a zone.
+std::string utc_text(std::chrono::sys_seconds t) { return date::format("%FT%T+00:00", t); }
+
+std::string read_text(const fs::path& file)
+{
+    std::ifstream in(file);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void write_text(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
+
+/// A fresh directory with a store path in it (the file does not exist until a test creates it).
+struct fixture
+{
+    fs::path dir;
+    fs::path db;
+    std::string url;
+
+    fixture()
+    {
+        static std::atomic<int> counter{0};
+        std::random_device random;
+        dir = fs::temp_directory_path() / ("asched-cli-jobs-" + std::to_string(::getpid()) + "-" +
+                                           std::to_string(counter++) + "-" + std::to_string(random()));
+        fs::create_directories(dir);
+        db = dir / "jobs.db";
+        url = "sqlite:" + db.string();
+    }
+    ~fixture()
+    {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+    }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(cli_jobs, fixture)
+
+// list: one row a job, by next run time (paused and not yet computed last, by id), each time in its trigger's zone.
+BOOST_AUTO_TEST_CASE(list_prints_a_table)
+{
+    {
+        test_store s(db);
+        // 13:00Z in November is 14:00 in Paris (CET, +01:00)
+        s.add(make_job(
+            "nightly",
+            "Nightly report",
+            R"({"type":"cron","hour":14,"timezone":"Europe/Paris"})",
+            at("2026-11-21T13:00:00Z")
+        ));
+        // 07:30Z in July is 09:30 in Paris (CEST, +02:00)
+        s.add(make_job(
+            "summer",
+            "Summer sync",
+            R"({"type":"cron","hour":9,"minute":30,"timezone":"Europe/Paris"})",
+            at("2026-07-01T07:30:00Z")
+        ));
+        // No zone: UTC
+        s.add(make_job("tick", "Tick", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+        // 02:30 is in New York's spring-forward gap: 03:30 EDT (-04:00), 07:30Z
+        s.add(make_job(
+            "ny",
+            "New York",
+            R"({"type":"date","run_date":"2026-03-08T02:30:00","timezone":"America/New_York"})",
+            at("2026-03-08T07:30:00Z")
+        ));
+        s.add(make_job("held", "Held", R"({"type":"cron","hour":3})", std::nullopt, true));
+        s.add(make_job("pending", "Pending", R"({"type":"interval","minutes":5})", std::nullopt));
+    }
+    const auto r = run_jobs({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST(
+        r.lines() ==
+            (strings{
+                "ID       NAME            TRIGGER                          NEXT RUN TIME              STATE",
+                "ny       New York        date[2026-03-08T03:30:00-04:00]  2026-03-08T03:30:00-04:00  scheduled",
+                "summer   Summer sync     cron[hour='9', minute='30']      2026-07-01T09:30:00+02:00  scheduled",
+                "tick     Tick            interval[1:00:00]                2026-07-01T12:00:00+00:00  scheduled",
+                "nightly  Nightly report  cron[hour='14']                  2026-11-21T14:00:00+01:00  scheduled",
+                "held     Held            cron[hour='3']                   -                          paused",
+                "pending  Pending         interval[0:05:00]                (not computed yet)         scheduled",
+            }),
+        boost::test_tools::per_element()
+    );
+}
+
+// list on an empty store says so; the --store=URL form works too.
+BOOST_AUTO_TEST_CASE(list_of_an_empty_store)
+{
+    {
+        test_store s(db);
+    }
+    const auto r = run_jobs({"--store=" + url, "list"});
+    check_ok(r);
+    BOOST_TEST(r.out == "no jobs in " + url + "\n");
+}
+
+// list ends with the number of quarantined jobs, including rows it could not read itself; quarantined lists them.
+BOOST_AUTO_TEST_CASE(quarantined_jobs_are_counted_and_listed)
+{
+    {
+        test_store s(db);
+        s.add(make_job("good", "Good", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+        s.add(make_job("gone", "Gone", R"({"type":"interval","hours":1})", at("2026-07-01T13:00:00Z")));
+        s.quarantine("gone", "task 'old_task' is not registered");
+    }
+    // One quarantined by a scheduler before
+    auto r = run_jobs({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST(
+        r.lines() == (strings{
+                         "ID    NAME  TRIGGER            NEXT RUN TIME              STATE",
+                         "good  Good  interval[1:00:00]  2026-07-01T12:00:00+00:00  scheduled",
+                         "1 quarantined job (cannot be loaded): see asched jobs --store " + url + " quarantined",
+                     }),
+        boost::test_tools::per_element()
+    );
+
+    // A row that is not JSON: the listing moves it aside and counts it
+    insert_raw_row(db, "broken", "not json");
+    r = run_jobs({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST_REQUIRE(r.lines().size() == 3u, r.out);
+    BOOST_TEST(r.lines()[1].starts_with("good "));
+    BOOST_TEST(
+        r.lines()[2] == "2 quarantined jobs (cannot be loaded): see asched jobs --store " + url + " quarantined"
+    );
+
+    r = run_jobs({"--store", url, "quarantined"});
+    check_ok(r);
+    const auto lines = r.lines();
+    BOOST_TEST_REQUIRE(lines.size() == 3u, r.out);
+    BOOST_TEST(lines[0] == "ID      REASON");
+    BOOST_TEST(lines[1] == "gone    task 'old_task' is not registered");
+    BOOST_TEST(lines[2].starts_with("broken  "));
+    BOOST_TEST(contains(lines[2], "not JSON"), lines[2]);
+
+    // A quarantined id is named as such, not as unknown
+    check_rejected(run_jobs({"--store", url, "show", "broken"}), "job 'broken' is quarantined");
+    check_rejected(
+        run_jobs({"--store", url, "pause", "gone"}),
+        "it cannot be loaded: task 'old_task' is not registered"
+    );
+}
+
+// quarantined on a store without any.
+BOOST_AUTO_TEST_CASE(no_quarantined_jobs)
+{
+    {
+        test_store s(db);
+        s.add(make_job("good", "Good", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    const auto r = run_jobs({"--store", url, "quarantined"});
+    check_ok(r);
+    BOOST_TEST(r.out == "no quarantined jobs in " + url + "\n");
+}
+
+// show: the document with a 2-space indent, then the trigger and the next run time in the trigger's zone.
+BOOST_AUTO_TEST_CASE(show_prints_the_document)
+{
+    auto job = make_job(
+        "nightly",
+        "Nightly \"report\"",
+        R"({"type":"cron","hour":14,"timezone":"Europe/Paris"})",
+        at("2026-11-21T13:00:00Z")
+    );
+    job.args = boost::json::array{1, "x", boost::json::array{}, boost::json::array{2, nullptr}};
+    job.kwargs = boost::json::object{{"to", "ops"}, {"empty", boost::json::object{}}};
+    job.misfire_grace_time = 2500ms;
+    job.max_instances = 3;
+    {
+        test_store s(db);
+        s.add(job);
+    }
+    const auto r = run_jobs({"--store", url, "show", "nightly"});
+    check_ok(r);
+    const std::string expected_document = R"({
+  "version": 1,
+  "id": "nightly",
+  "name": "Nightly \"report\"",
+  "task": "send_report",
+  "args": [
+    1,
+    "x",
+    [],
+    [
+      2,
+      null
+    ]
+  ],
+  "kwargs": {
+    "to": "ops",
+    "empty": {}
+  },
+  "trigger": {
+    "type": "cron",
+    "hour": "14",
+    "timezone": "Europe/Paris"
+  },
+  "executor": "default",
+  "misfire_grace_time": 2.5,
+  "coalesce": true,
+  "max_instances": 3,
+  "next_run_time": "2026-11-21T14:00:00+01:00"
+}
+)";
+    BOOST_TEST(r.out == expected_document + "trigger: cron[hour='14']; next run time: 2026-11-21T14:00:00+01:00\n");
+    // The printed document is the job's document
+    const std::string printed = r.out.substr(0, r.out.rfind("trigger: "));
+    BOOST_TEST(boost::json::parse(printed) == boost::json::value(asched::to_document(job)));
+}
+
+// show of a paused job.
+BOOST_AUTO_TEST_CASE(show_paused_job)
+{
+    {
+        test_store s(db);
+        s.add(make_job("held", "Held", R"({"type":"cron","hour":3})", std::nullopt, true));
+    }
+    const auto r = run_jobs({"--store", url, "show", "held"});
+    check_ok(r);
+    BOOST_TEST(contains(r.out, "\n  \"next_run_time\": null\n}\n"), r.out);
+    BOOST_TEST(r.lines().back() == "trigger: cron[hour='3']; next run time: none (paused)");
+}
+
+// pause: the stored job is paused with no next run time; list shows it paused; pausing again changes nothing.
+BOOST_AUTO_TEST_CASE(pause_then_list_shows_paused)
+{
+    {
+        test_store s(db);
+        s.add(make_job(
+            "nightly",
+            "Nightly",
+            R"({"type":"cron","hour":14,"timezone":"Europe/Paris"})",
+            at("2026-11-21T13:00:00Z")
+        ));
+    }
+    auto r = run_jobs({"--store", url, "pause", "nightly"});
+    check_ok(r);
+    BOOST_TEST(r.out == "paused job 'nightly'\n");
+    {
+        test_store s(db);
+        const auto stored = s.find("nightly");
+        BOOST_TEST_REQUIRE(stored.has_value());
+        BOOST_TEST(stored->paused);
+        BOOST_TEST(!stored->next_run_time.has_value());
+    }
+    r = run_jobs({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST(
+        r.lines() == (strings{
+                         "ID       NAME     TRIGGER          NEXT RUN TIME  STATE",
+                         "nightly  Nightly  cron[hour='14']  -              paused",
+                     }),
+        boost::test_tools::per_element()
+    );
+    r = run_jobs({"--store", url, "pause", "nightly"});
+    check_ok(r);
+    BOOST_TEST(r.out == "job 'nightly' is already paused\n");
+}
+
+// resume: the trigger's first fire time from now. A 1-hour interval anchored 5 h 20 min ago fires next 6 h after
+// its anchor (40 minutes from now).
+BOOST_AUTO_TEST_CASE(resume_computes_the_next_run_time_from_now)
+{
+    const auto start = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 5h - 20min;
+    const std::string start_text = date::format("%FT%TZ", start);
+    {
+        test_store s(db);
+        s.add(make_job(
+            "hourly",
+            "Hourly",
+            R"({"type":"interval","hours":1,"start_date":")" + start_text + R"("})",
+            std::nullopt,
+            true
+        ));
+    }
+    const auto r = run_jobs({"--store", url, "resume", "hourly"});
+    check_ok(r);
+    const auto expected = start + 6h;
+    BOOST_TEST(r.out == "resumed job 'hourly': next run time " + utc_text(expected) + "\n");
+    test_store s(db);
+    const auto stored = s.find("hourly");
+    BOOST_TEST_REQUIRE(stored.has_value());
+    BOOST_TEST(!stored->paused);
+    BOOST_TEST_REQUIRE(stored->next_run_time.has_value());
+    BOOST_TEST(asched::test::str(*stored->next_run_time) == asched::test::str(instant{expected}));
+}
+
+// resume of a cron job in a zone: the first 14:00 Paris time after now.
+BOOST_AUTO_TEST_CASE(resume_cron_job)
+{
+    {
+        test_store s(db);
+        s.add(make_job("daily", "Daily", R"({"type":"cron","hour":14,"timezone":"Europe/Paris"})", std::nullopt, true));
+    }
+    const instant before = now_us();
+    const auto r = run_jobs({"--store", url, "resume", "daily"});
+    const instant after = now_us();
+    check_ok(r);
+    test_store s(db);
+    const auto stored = s.find("daily");
+    BOOST_TEST_REQUIRE(stored.has_value());
+    BOOST_TEST_REQUIRE(stored->next_run_time.has_value());
+    const instant next = *stored->next_run_time;
+    // Strictly within a day after the run, at 14:00:00 local time
+    BOOST_TEST((next >= before && next <= after + 24h));
+    const auto paris = asched::time_zone::locate("Europe/Paris");
+    const auto local = paris.to_local(next);
+    const auto time_of_day = local - std::chrono::floor<date::days>(local);
+    BOOST_TEST((time_of_day == std::chrono::microseconds{14h}));
+    BOOST_TEST(r.out == "resumed job 'daily': next run time " + asched::format_datetime(next, paris) + "\n");
+    BOOST_TEST(contains(r.out, "T14:00:00+0"), r.out);
+}
+
+// resume of a date job whose date has passed keeps the date: the running scheduler treats that run as a misfire.
+BOOST_AUTO_TEST_CASE(resume_past_date_job_keeps_its_date)
+{
+    {
+        test_store s(db);
+        s.add(make_job(
+            "once",
+            "Once",
+            R"({"type":"date","run_date":"2020-03-01T09:00:00","timezone":"Europe/Paris"})",
+            std::nullopt,
+            true
+        ));
+    }
+    const auto r = run_jobs({"--store", url, "resume", "once"});
+    check_ok(r);
+    BOOST_TEST(r.out == "resumed job 'once': next run time 2020-03-01T09:00:00+01:00\n");
+    test_store s(db);
+    const auto stored = s.find("once");
+    BOOST_TEST_REQUIRE(stored.has_value());
+    BOOST_TEST(!stored->paused);
+    BOOST_TEST(asched::test::str(stored->next_run_time) == asched::test::str(at("2020-03-01T08:00:00Z")));
+}
+
+// resume of a job whose trigger is finished is refused, and the job stays as it was.
+BOOST_AUTO_TEST_CASE(resume_finished_trigger_is_refused)
+{
+    {
+        test_store s(db);
+        s.add(make_job(
+            "over",
+            "Over",
+            R"({"type":"interval","hours":1,"start_date":"2020-01-01T00:00:00Z","end_date":"2020-02-01T00:00:00Z"})",
+            std::nullopt,
+            true
+        ));
+    }
+    check_rejected(run_jobs({"--store", url, "resume", "over"}), "cannot resume job 'over'");
+    test_store s(db);
+    const auto stored = s.find("over");
+    BOOST_TEST_REQUIRE(stored.has_value());
+    BOOST_TEST(stored->paused);
+}
+
+// remove: the job is gone from the file and from list; removing it again is an unknown id.
+BOOST_AUTO_TEST_CASE(remove_deletes_the_job)
+{
+    {
+        test_store s(db);
+        s.add(make_job("a", "A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+        s.add(make_job("b", "B", R"({"type":"interval","hours":2})", at("2026-07-01T13:00:00Z")));
+    }
+    auto r = run_jobs({"--store", url, "remove", "a"});
+    check_ok(r);
+    BOOST_TEST(r.out == "removed job 'a'\n");
+    {
+        test_store s(db);
+        BOOST_TEST(!s.find("a").has_value());
+        BOOST_TEST(s.find("b").has_value());
+    }
+    r = run_jobs({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST_REQUIRE(r.lines().size() == 2u, r.out);
+    BOOST_TEST(r.lines()[1].starts_with("b  "));
+    check_rejected(run_jobs({"--store", url, "remove", "a"}), "no job 'a' in " + url);
+}
+
+// run-now: the next run time becomes now (a paused job is resumed).
+BOOST_AUTO_TEST_CASE(run_now_makes_the_job_due)
+{
+    {
+        test_store s(db);
+        s.add(make_job("held", "Held", R"({"type":"cron","hour":3,"timezone":"Asia/Tokyo"})", std::nullopt, true));
+    }
+    const instant before = now_us();
+    const auto r = run_jobs({"--store", url, "run-now", "held"});
+    const instant after = now_us();
+    check_ok(r);
+    test_store s(db);
+    const auto stored = s.find("held");
+    BOOST_TEST_REQUIRE(stored.has_value());
+    BOOST_TEST(!stored->paused);
+    BOOST_TEST_REQUIRE(stored->next_run_time.has_value());
+    BOOST_TEST((*stored->next_run_time >= before && *stored->next_run_time <= after));
+    BOOST_TEST((after - before < 5s));
+    const auto zone = asched::time_zone::locate("Asia/Tokyo");
+    BOOST_TEST(
+        r.out == "job 'held' is due now: next run time " + asched::format_datetime(*stored->next_run_time, zone) + "\n"
+    );
+    BOOST_TEST(contains(r.out, "+09:00"), r.out);
+}
+
+// export, then import into a new file: the same jobs, and the same export document.
+BOOST_AUTO_TEST_CASE(export_import_round_trip)
+{
+    auto rich = make_job(
+        "nightly",
+        "Nightly report",
+        R"({"type":"cron","hour":14,"timezone":"Europe/Paris"})",
+        at("2026-11-21T13:00:00Z")
+    );
+    rich.args = boost::json::array{1, "x", 2.5};
+    rich.kwargs = boost::json::object{{"to", "ops"}};
+    rich.misfire_grace_time = asched::unlimited_grace;
+    rich.coalesce = false;
+    rich.executor = "pool";
+    {
+        test_store s(db);
+        s.add(rich);
+        s.add(make_job("tick", "Tick", R"({"type":"interval","seconds":90.5})", at("2026-07-01T12:00:00.25Z")));
+        s.add(make_job("held", "Held", R"({"type":"cron","hour":3})", std::nullopt, true));
+        s.add(make_job("pending", "Pending", R"({"type":"calendarinterval","months":1,"hour":9})", std::nullopt));
+    }
+    const auto exported = run_jobs({"--store", url, "export"});
+    check_ok(exported);
+    const auto document = boost::json::parse(exported.out);
+    BOOST_TEST(document.at("version") == 1);
+    BOOST_TEST(document.at("jobs").as_array().size() == 4u);
+    const fs::path file = dir / "export.json";
+    write_text(file, exported.out);
+
+    // Into a file that does not exist yet
+    const fs::path second = dir / "second.db";
+    const std::string second_url = "sqlite:" + second.string();
+    auto r = run_jobs({"--store", second_url, "import", file.string()});
+    check_ok(r);
+    BOOST_TEST(r.out == "imported 4 jobs into " + second_url + "\n");
+    std::vector<job_description> first_jobs;
+    std::vector<job_description> second_jobs;
+    {
+        test_store s(db);
+        first_jobs = s.all();
+    }
+    {
+        test_store s(second);
+        second_jobs = s.all();
+    }
+    BOOST_TEST_REQUIRE(second_jobs.size() == 4u);
+    BOOST_TEST((second_jobs == first_jobs));
+    const auto exported_again = run_jobs({"--store", second_url, "export"});
+    check_ok(exported_again);
+    BOOST_TEST(exported_again.out == exported.out);
+
+    // From stdin
+    const fs::path third = dir / "third.db";
+    r = run_jobs({"--store", "sqlite:" + third.string(), "import", "-"}, file.string());
+    check_ok(r);
+    BOOST_TEST(r.out == "imported 4 jobs into sqlite:" + third.string() + "\n");
+    test_store s(third);
+    BOOST_TEST((s.all() == first_jobs));
+}
+
+// import of ids that exist: nothing is imported without --replace; with it, they are replaced.
+BOOST_AUTO_TEST_CASE(import_existing_ids)
+{
+    {
+        test_store s(db);
+        s.add(make_job("a", "Old A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    const fs::path file = dir / "import.json";
+    write_text(
+        file,
+        boost::json::serialize(asched::export_document(std::vector<job_description>{
+            make_job("a", "New A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")),
+            make_job("b", "B", R"({"type":"interval","hours":2})", at("2026-07-01T13:00:00Z")),
+        }))
+    );
+    check_rejected(run_jobs({"--store", url, "import", file.string()}), "1 job already in " + url + ": 'a'");
+    {
+        test_store s(db);
+        BOOST_TEST(s.find("a")->name == "Old A");
+        BOOST_TEST(!s.find("b").has_value());  // nothing imported
+    }
+    const auto r = run_jobs({"--store", url, "import", "--replace", file.string()});
+    check_ok(r);
+    BOOST_TEST(r.out == "imported 2 jobs into " + url + " (1 replaced)\n");
+    test_store s(db);
+    BOOST_TEST(s.find("a")->name == "New A");
+    BOOST_TEST(s.find("b").has_value());
+}
+
+// --help prints the usage, exit 0; the command's own usage mentions jobs.
+BOOST_AUTO_TEST_CASE(help)
+{
+    for (const strings& args : {strings{"--help"}, strings{"-h"}, strings{"list", "--help"}})
+    {
+        const auto r = run_jobs(args);
+        check_ok(r);
+        BOOST_TEST(r.out.starts_with("usage: asched jobs --store sqlite:PATH COMMAND"), r.out);
+        for (const char* word :
+             {"list",
+              "quarantined",
+              "show ID",
+              "pause ID",
+              "resume ID",
+              "remove ID",
+              "run-now ID",
+              "export",
+              "import FILE",
+              "--replace",
+              "misfire grace time"})
+            BOOST_TEST(contains(r.out, word), word);
+    }
+    const auto r = run_asched({"--help"});
+    check_ok(r);
+    BOOST_TEST(contains(r.out, "asched jobs --store sqlite:PATH"), r.out);
+}
+
+// Bad arguments and bad store URLs: one line, status 2, and no file is created.
+BOOST_AUTO_TEST_CASE(bad_arguments)
+{
+    {
+        test_store s(db);
+    }
+    const std::string missing_url = "sqlite:" + (dir / "missing.db").string();
+    const std::vector<std::pair<strings, std::string>> cases = {
+        {{}, "missing COMMAND"},
+        {{"list"}, "missing --store URL"},
+        {{"--store"}, "option --store needs a value"},
+        {{"--store", "", "list"}, "option --store: the URL is empty"},
+        {{"--store", "memory:", "list"}, "'memory:': a memory store lives inside one process"},
+        {{"--store", "postgresql://db/jobs", "list"}, "'postgresql://db/jobs': not a SQLite job store URL"},
+        {{"--store", "sqlite:", "list"}, "the file's path is missing"},
+        {{"--store", "sqlite://host/jobs.db", "list"}, "a SQLite file has no host"},
+        {{"--store", url, "frobnicate"}, "unknown command 'frobnicate'"},
+        {{"--store", url, "list", "--frob"}, "unknown option '--frob'"},
+        {{"--store", url, "list", "extra"}, "list: unexpected argument 'extra'"},
+        {{"--store", url, "show", "a", "b"}, "show: unexpected argument 'b'"},
+        {{"--store", url, "list", "--replace"}, "option --replace is for import only"},
+        {{"--store", url, "show"}, "show: missing ID"},
+        {{"--store", url, "pause"}, "pause: missing ID"},
+        {{"--store", url, "resume"}, "resume: missing ID"},
+        {{"--store", url, "remove"}, "remove: missing ID"},
+        {{"--store", url, "run-now"}, "run-now: missing ID"},
+        {{"--store", url, "import"}, "import: missing FILE"},
+    };
+    for (const auto& [args, needle] : cases)
+    {
+        std::string joined;
+        for (const auto& a : args)
+            joined += " '" + a + "'";
+        BOOST_TEST_CONTEXT("asched jobs" << joined)
+        check_rejected(run_jobs(args), needle);
+    }
+    BOOST_TEST(!fs::exists(dir / "missing.db"));
+}
+
+// A missing file is an error for every command but import, and is not created; so is a file that is not a store.
+BOOST_AUTO_TEST_CASE(store_that_cannot_be_opened)
+{
+    const fs::path missing = dir / "missing.db";
+    const std::string missing_url = "sqlite:" + missing.string();
+    for (const strings& command :
+         {strings{"list"},
+          strings{"quarantined"},
+          strings{"show", "a"},
+          strings{"pause", "a"},
+          strings{"resume", "a"},
+          strings{"remove", "a"},
+          strings{"run-now", "a"},
+          strings{"export"}})
+    {
+        strings args{"--store", missing_url};
+        args.insert(args.end(), command.begin(), command.end());
+        BOOST_TEST_CONTEXT(command[0])
+        check_rejected(run_jobs(args), missing.string() + ": cannot open: no such file");
+    }
+    BOOST_TEST(!fs::exists(missing));
+
+    const fs::path text = dir / "notes.txt";
+    write_text(text, "these are not jobs\n");
+    check_rejected(run_jobs({"--store", "sqlite:" + text.string(), "list"}), "not a SQLite database");
+    BOOST_TEST(read_text(text) == "these are not jobs\n");
+}
+
+// Unknown ids name the id and the store.
+BOOST_AUTO_TEST_CASE(unknown_ids)
+{
+    {
+        test_store s(db);
+        s.add(make_job("a", "A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    for (const char* command : {"show", "pause", "resume", "remove", "run-now"})
+    {
+        BOOST_TEST_CONTEXT(command)
+        check_rejected(run_jobs({"--store", url, command, "nosuch"}), "no job 'nosuch' in " + url);
+    }
+    test_store s(db);
+    BOOST_TEST(s.all().size() == 1u);
+}
+
+// Bad import input: the file, the position or the field is named; nothing is imported and no file is created.
+BOOST_AUTO_TEST_CASE(bad_import_documents)
+{
+    const fs::path target = dir / "target.db";
+    const std::string target_url = "sqlite:" + target.string();
+    const auto import_text = [&](const std::string& text, const std::string& needle) {
+        const fs::path file = dir / "input.json";
+        write_text(file, text);
+        BOOST_TEST_CONTEXT(text)
+        {
+            const auto r = run_jobs({"--store", target_url, "import", file.string()});
+            check_rejected(r, needle);
+            BOOST_TEST(r.err.starts_with("asched jobs: import " + file.string() + ": "), r.err);
+        }
+    };
+    import_text("{\n  \"version\": 1,\n  \"jobs\": [x]\n}\n", "not valid JSON at line 3, column 12");
+    import_text("", "the input is empty");
+    import_text("{\"version\": 1, \"jobs\": []} trailing", "not valid JSON at line 1");
+    import_text("[1, 2]", "job export document");
+    import_text("{\"version\": 1}", "field \"jobs\": missing");
+    import_text("{\"version\": 99, \"jobs\": []}", "field \"version\": 99 is newer");
+    const std::string good_job = boost::json::serialize(
+        asched::to_document(make_job("a", "A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")))
+    );
+    auto bad_job = asched::to_document(make_job("b", "B", R"({"type":"interval","hours":1})", std::nullopt));
+    bad_job["max_instances"] = 0;
+    import_text(
+        "{\"version\": 1, \"jobs\": [" + good_job + ", " + boost::json::serialize(bad_job) + "]}",
+        "jobs[1]: job document \"b\": field \"max_instances\""
+    );
+    import_text(
+        "{\"version\": 1, \"jobs\": [" + good_job + ", " + good_job + "]}",
+        "jobs[1]: id 'a' appears twice (also jobs[0])"
+    );
+    check_rejected(
+        run_jobs({"--store", target_url, "import", (dir / "nosuch.json").string()}),
+        "nosuch.json: cannot open: No such file or directory"
+    );
+    check_rejected(run_jobs({"--store", target_url, "import", "-"}), "import stdin: the input is empty");
+    BOOST_TEST(!fs::exists(target));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
