@@ -834,6 +834,19 @@ BOOST_AUTO_TEST_CASE(unknown_ids)
     BOOST_TEST(s.all().size() == 1u);
 }
 
+// An id that starts with '-' follows `--`.
+BOOST_AUTO_TEST_CASE(id_after_end_of_options)
+{
+    {
+        test_store s(db);
+        s.add(make_job("-odd", "Odd", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    check_rejected(run_jobs({"--store", url, "pause", "-odd"}), "unknown option '-odd'");
+    const auto r = run_jobs({"--store", url, "pause", "--", "-odd"});
+    check_ok(r);
+    BOOST_TEST(r.out == "paused job '-odd'\n");
+}
+
 // Bad import input: the file, the position or the field is named; nothing is imported and no file is created.
 BOOST_AUTO_TEST_CASE(bad_import_documents)
 {

@@ -63,6 +63,7 @@ const char* const jobs_usage =
     "  --store URL    the job store: sqlite:PATH (relative or absolute) or sqlite:///ABSOLUTE/PATH. The file must\n"
     "                 exist, except for import\n"
     "  --replace      import: replace the jobs whose id already exists\n"
+    "  --             ends the options: an ID after it may start with '-'\n"
     "  -h, --help     prints this text\n"
     "\n"
     "Exit status: 0 on success; 2 after one line on stderr (bad arguments, a store that cannot be opened, an unknown\n"
@@ -113,15 +114,20 @@ jobs_arguments parse_arguments(const std::vector<std::string>& args)
     jobs_arguments parsed;
     std::optional<std::string> store;
     std::vector<std::string> positional;
+    bool options_ended = false;
     for (std::size_t i = 0; i < args.size(); ++i)
     {
         const std::string& arg = args[i];
-        if (arg == "--help" || arg == "-h")
+        if (options_ended)
+            positional.push_back(arg);
+        else if (arg == "--")
+            options_ended = true;  // an ID that starts with '-' follows
+        else if (arg == "--help" || arg == "-h")
         {
             parsed.help = true;
             return parsed;
         }
-        if (arg == "--store")
+        else if (arg == "--store")
         {
             if (i + 1 >= args.size())
                 throw failure("option --store needs a value (sqlite:PATH)");
@@ -132,7 +138,10 @@ jobs_arguments parse_arguments(const std::vector<std::string>& args)
         else if (arg == "--replace")
             parsed.replace = true;
         else if (arg.starts_with("-") && arg != "-")
-            throw failure("unknown option '" + arg + "' (known: --store, --replace, --help)");
+            throw failure(
+                "unknown option '" + arg +
+                "' (known: --store, --replace, --help, and -- before an ID that starts with '-')"
+            );
         else
             positional.push_back(arg);
     }
