@@ -1333,8 +1333,34 @@ private:
             return;
         }
         r.store_write = ++r.store->writes;
-        r.store->store
-            ->async_add(describe(r), replace_existing, store_completion(*r.store, r.id, "add", std::move(on_stored)));
+        try
+        {
+            r.store->store
+                ->async_add(describe(r), replace_existing, store_completion(*r.store, r.id, "add", on_stored));
+        }
+        catch (const std::exception& e)
+        {
+            refused_write(r, "add", e, std::move(on_stored));
+        }
+    }
+
+    /// A store that throws from an initiating call (a description it cannot write) fails that one write.
+    void refused_write(
+        record& r,
+        const char* what,
+        const std::exception& e,
+        std::function<void(error_code)> on_stored = {}
+    )
+    {
+        log(log_level::error,
+            "job store '" + r.store->name + "' refused to " + what + " job '" + r.id + "': " + e.what());
+        emit(event_code::jobstore_error, [&](event& ev) {
+            ev.jobstore = r.store->name;
+            ev.job_id = r.id;
+            ev.exception = std::current_exception();
+        });
+        if (on_stored)
+            boost::asio::post(executor_, [f = std::move(on_stored)] { f(errc::job_not_found); });
     }
 
     /// Writes a job registered before its store was read, then completes its async_add_job callers.
@@ -1359,7 +1385,14 @@ private:
         if (!writable(r))
             return;
         r.store_write = ++r.store->writes;
-        r.store->store->async_update(describe(r), store_completion(*r.store, r.id, "update"));
+        try
+        {
+            r.store->store->async_update(describe(r), store_completion(*r.store, r.id, "update"));
+        }
+        catch (const std::exception& e)
+        {
+            refused_write(r, "update", e);
+        }
     }
 
     void write_remove(record& r)

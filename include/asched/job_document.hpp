@@ -108,8 +108,8 @@ struct job_description
     asched::trigger trigger;
     /// The executor's name; not empty.
     std::string executor{"default"};
-    /// How late a run may start and still run, in microseconds; zero: only a run exactly on time; @ref
-    /// unlimited_grace: no limit. Not negative.
+    /// How late a run may start and still run, in microseconds; zero: only a run exactly on time;
+    /// `asched::unlimited_grace`: no limit. Not negative.
     std::chrono::microseconds misfire_grace_time{std::chrono::seconds{1}};
     /// Whether a backlog of due runs runs once.
     bool coalesce{true};

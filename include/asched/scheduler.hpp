@@ -205,7 +205,7 @@ public:
     // --------------------------------------------------------------------------------------------------- job stores
 
     /**
-     * @brief Adds a job store under `name` (see @ref job_store); emits `jobstore_added`. Jobs added to it must
+     * @brief Adds a job store under `name` (see @ref asched::job_store); emits `jobstore_added`. Jobs added to it must
      * name registered tasks. On a started scheduler its jobs are loaded at once, else at start.
      * @throws scheduler_error (@ref errc::conflicting_name) when the name is taken.
      * @throws std::invalid_argument when `store` is null.
