@@ -253,12 +253,20 @@ public:
             slot(name).executor = ex;
         }
         options_.executors.clear();
-        for (const auto& [name, url] : options_.jobstores)
+        try
         {
-            if (url == "memory:")
-                stores_[name] = store_slot{name, nullptr};
-            else
-                stores_[name] = store_slot{name, std::shared_ptr<job_store>(open_job_store(executor_, url))};
+            for (const auto& [name, url] : options_.jobstores)
+            {
+                if (url == "memory:")
+                    stores_[name] = store_slot{name, nullptr};
+                else
+                    stores_[name] = store_slot{name, std::shared_ptr<job_store>(open_job_store(executor_, url))};
+            }
+        }
+        catch (...)
+        {
+            delete link_;  // no destructor runs for a constructor that throws
+            throw;
         }
         options_.jobstores.clear();
         if (!stores_.contains("default"))
