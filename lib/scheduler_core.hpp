@@ -604,12 +604,15 @@ public:
                 "job '" + r->id + "' was added, but its trigger " + r->when.describe() +
                     " has no fire time left: it stays paused");
         arm(*r);
-        if (log_level::info >= log_threshold_)
-            log(log_level::info, std::string(replaced ? "replaced" : "added") + " job '" + r->id + "'");
-        emit(event_code::job_added, [&](event& e) {
-            e.job_id = r->id;
-            e.jobstore = store.name;
-        });
+        if (restoring_ == restore_kind::none)
+        {
+            if (log_level::info >= log_threshold_)
+                log(log_level::info, std::string(replaced ? "replaced" : "added") + " job '" + r->id + "'");
+            emit(event_code::job_added, [&](event& e) {
+                e.job_id = r->id;
+                e.jobstore = store.name;
+            });
+        }
         job added = snapshot(*r);
         if (r->persistent && store.loaded)
             write_add(*r, true, std::move(on_stored));  // a stored job of that id not in the index was removed
@@ -1591,6 +1594,8 @@ private:
                     "', which this scheduler does not have; it runs on 'default'");
             d.executor = "default";
         }
+        const std::string id = d.id;  // d and the options built from it are moved into add_job
+        const bool existed = find(id) != nullptr;
         if (record* old = find(d.id))
             unindex(*old);
         job_options o{
@@ -1608,6 +1613,7 @@ private:
         };
         const bool was_loaded = s.loaded;
         s.loaded = false;  // add below must not write the job back
+        restoring_ = restore_kind::quietly;
         try
         {
             add_job(task(*code), std::move(d.trigger), std::move(o));
@@ -1615,17 +1621,34 @@ private:
         catch (const std::exception& e)
         {
             s.loaded = was_loaded;
-            report_quarantined(s, o.id, e.what());
+            restoring_ = restore_kind::none;
+            report_quarantined(s, id, e.what());
             return;
         }
         s.loaded = was_loaded;
-        if (auto it = s.registrations.find(o.id); it != s.registrations.end() && it->second.on_stored.empty())
-            s.registrations.erase(it);  // the add above registered the restored job, which is stored already
-        if (record* r = find(o.id); r != nullptr && r->pending && started_ && !o.paused)
+        restoring_ = restore_kind::none;
+        if (was_loaded)  // another process changed the store: its changes are news; a start's load is not
         {
+            if (log_level::info >= log_threshold_)
+                log(log_level::info,
+                    "job '" + id + "' was " + (existed ? "changed" : "added") + " in job store '" + s.name +
+                        "' by another process");
+            if (record* r = find(id))
+                emit(existed ? event_code::job_modified : event_code::job_added, [&](event& e) {
+                    e.job_id = r->id;
+                    e.jobstore = s.name;
+                });
+        }
+        if (auto it = s.registrations.find(id); it != s.registrations.end() && it->second.on_stored.empty())
+            s.registrations.erase(it);  // the add above registered the restored job, which is stored already
+        if (record* r = find(id); r != nullptr && r->pending && started_ && !o.paused)
+        {
+            // Stored without a next run time (imported, or written before its first start): computed now, and
+            // written back so that the file and `asched jobs list` show it
             r->pending = false;
             r->next_run_time = first_fire_time(r->when, now);
             arm(*r);
+            write_update(*r);
         }
     }
 
@@ -1921,6 +1944,11 @@ private:
     std::map<std::string, store_slot, std::less<>> stores_;
     store_slot* default_store_{nullptr};
     bool stores_closed_{false};
+    enum class restore_kind
+    {
+        none,
+        quietly
+    } restoring_{restore_kind::none};  // add_job called to restore a stored job: no job_added event
     instant offset_wall_{};
     typename timer_clock::time_point offset_timer_{};
     std::optional<typename Clocks::step_watcher> step_watcher_;

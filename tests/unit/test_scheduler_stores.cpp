@@ -292,6 +292,15 @@ BOOST_AUTO_TEST_CASE(a_change_by_another_process_is_noticed_and_armed)
     }
     poll_until(ctx, [&] { return sched->get_job("b").has_value() && !sched->get_job("a").has_value(); });
     BOOST_TEST(str(sched->get_job("b")->next_run_time) == at_s(10));
+    // The other process's changes are events; loading the file at start was not
+    std::vector<std::string> news;
+    for (const auto& e : events)
+        if (e.code == event_code::job_added || e.code == event_code::job_removed)
+            news.push_back(std::string(asched::to_string(e.code)) + " " + e.job_id);
+    BOOST_TEST(
+        news == (std::vector<std::string>{"job_added a", "job_added b", "job_removed a"}),
+        boost::test_tools::per_element()
+    );
     advance(10s);
     poll_until(ctx, [&] { return tick_runs == 1; });  // on the default executor: a pool thread
     BOOST_TEST(tick_runs == 1);
