@@ -1534,7 +1534,7 @@ private:
                 if (r->store_write > issued || describe(*r) == d)
                     continue;  // changed here since the read was issued, or unchanged
             }
-            restore(s, std::move(d), now);
+            restore(s, std::move(d), now, !first);
         }
         if (first)
         {
@@ -1574,7 +1574,7 @@ private:
     }
 
     /// A stored job into the index (replacing the one of that id), without writing it back.
-    void restore(store_slot& s, job_description&& d, instant now)
+    void restore(store_slot& s, job_description&& d, instant now, bool news)
     {
         const std::optional<task> code = find_task(d.task_name);
         if (!code)
@@ -1627,7 +1627,7 @@ private:
         }
         s.loaded = was_loaded;
         restoring_ = restore_kind::none;
-        if (was_loaded)  // another process changed the store: its changes are news; a start's load is not
+        if (news)  // another process changed the store: its changes are news; a start's load is not
         {
             if (log_level::info >= log_threshold_)
                 log(log_level::info,
