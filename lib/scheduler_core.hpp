@@ -62,20 +62,20 @@ struct executor_slot
 /// may run any function object). A store object keeps jobs as data, and the index holds a copy of each of them.
 struct store_slot
 {
-    std::string name;
-    std::shared_ptr<job_store> store;  // null: the built-in memory store
-    bool loaded{false};                // the jobs stored before start are in the index
-    bool reloading{false};             // a read after another process's change is in flight
-    bool reload_again{false};          // another change came during that read
-    bool removed{false};               // remove_jobstore: slots stay, as records in flight point at them
-    std::uint64_t writes{0};           // writes issued, so that a read can tell which jobs changed since
+    std::string name{};
+    std::shared_ptr<job_store> store{};  // null: the built-in memory store
+    bool loaded{false};                  // the jobs stored before start are in the index
+    bool reloading{false};               // a read after another process's change is in flight
+    bool reload_again{false};            // another change came during that read
+    bool removed{false};                 // remove_jobstore: slots stay, as records in flight point at them
+    std::uint64_t writes{0};             // writes issued, so that a read can tell which jobs changed since
     /// A job added before its store was read: settled against the stored job of that id, then written.
     struct registration
     {
         bool replace_existing{false};
-        std::vector<std::function<void(boost::system::error_code)>> on_stored;  // async_add_job completions
+        std::vector<std::function<void(boost::system::error_code)>> on_stored{};  // async_add_job completions
     };
-    std::unordered_map<std::string, registration> registrations;
+    std::unordered_map<std::string, registration> registrations{};
 };
 
 /// The first fire time of a trigger for a job added (or resumed) at `now`. A date trigger answers its run date even
