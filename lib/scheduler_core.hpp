@@ -42,6 +42,7 @@
 #include <tuple>
 #include <typeinfo>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #if defined(__GLIBC__)
@@ -676,23 +677,31 @@ public:
         return jobs;
     }
 
+    /// As APScheduler's print_jobs: one block per store (the one asked for, or every store), jobs by next run time.
     void print_jobs(std::ostream& out, std::string_view jobstore) const
     {
-        const auto jobs = get_jobs(jobstore);
-        out << "Jobstore default:\n";
-        if (jobs.empty())
-            out << "    No scheduled jobs\n";
-        for (const auto& j : jobs)
+        if (!jobstore.empty())
+            existing_store(jobstore);  // an unknown name is an error, as elsewhere
+        for (const auto& [name, s] : stores_)
         {
-            out << "    " << j.id;
-            if (j.name != j.id)
-                out << " \"" << j.name << "\"";
-            out << " (trigger: " << j.trigger.describe() << ", ";
-            if (j.next_run_time)
-                out << "next run at: " << format_datetime(*j.next_run_time, display_zone(j.trigger));
-            else
-                out << (j.pending ? "pending: first run computed at start" : "paused");
-            out << ")\n";
+            if (s.removed || (!jobstore.empty() && name != jobstore))
+                continue;
+            const auto jobs = get_jobs(name);
+            out << "Jobstore " << name << ":\n";
+            if (jobs.empty())
+                out << "    No scheduled jobs\n";
+            for (const auto& j : jobs)
+            {
+                out << "    " << j.id;
+                if (j.name != j.id)
+                    out << " \"" << j.name << "\"";
+                out << " (trigger: " << j.trigger.describe() << ", ";
+                if (j.next_run_time)
+                    out << "next run at: " << format_datetime(*j.next_run_time, display_zone(j.trigger));
+                else
+                    out << (j.pending ? "pending: first run computed at start" : "paused");
+                out << ")\n";
+            }
         }
     }
 
@@ -928,6 +937,11 @@ private:
     }
 
     store_slot& existing_store(std::string_view name)
+    {
+        return const_cast<store_slot&>(std::as_const(*this).existing_store(name));
+    }
+
+    const store_slot& existing_store(std::string_view name) const
     {
         auto it = stores_.find(name);
         if (it == stores_.end() || it->second.removed)

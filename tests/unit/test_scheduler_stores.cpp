@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -389,6 +390,30 @@ BOOST_AUTO_TEST_CASE(a_store_object_holds_the_jobs_and_their_next_run_times)
     sched.remove_jobstore("data");
     BOOST_TEST(count(event_code::jobstore_removed) == 1u);
     BOOST_TEST(sched.get_jobs("data").empty() == true);
+}
+
+BOOST_AUTO_TEST_CASE(print_jobs_shows_one_block_per_store)
+{
+    mock_scheduler sched(ctx, {.zone = time_zone::utc(), .jobstores = {{"other", "memory:"}}});
+    sched.add_job([] {}, date_trigger{T0 + 1h}, {.id = "in-default", .executor = "inline"});
+    sched.add_job([] {}, date_trigger{T0 + 2h}, {.id = "in-other", .executor = "inline", .jobstore = "other"});
+    sched.start();
+    std::ostringstream all, other;
+    sched.print_jobs(all);
+    sched.print_jobs(other, "other");
+    BOOST_TEST(
+        all.str() ==
+        "Jobstore default:\n"
+        "    in-default (trigger: date[2026-01-05T01:00:00+00:00], next run at: 2026-01-05T01:00:00+00:00)\n"
+        "Jobstore other:\n"
+        "    in-other (trigger: date[2026-01-05T02:00:00+00:00], next run at: 2026-01-05T02:00:00+00:00)\n"
+    );
+    BOOST_TEST(
+        other.str() ==
+        "Jobstore other:\n"
+        "    in-other (trigger: date[2026-01-05T02:00:00+00:00], next run at: 2026-01-05T02:00:00+00:00)\n"
+    );
+    BOOST_CHECK_THROW(sched.print_jobs(other, "nope"), scheduler_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
