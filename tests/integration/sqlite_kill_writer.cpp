@@ -1,23 +1,33 @@
 // Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
 //
-// The kill test of the SQLite job store: a write acknowledged by sqlite_store_thread survives the process dying at
-// any moment, and the file stays intact.
+// The kill test of the SQLite job store through the public scheduler: a job whose async_add_job completed survives
+// the process dying at any moment, and the file stays intact.
 //
 //   sqlite_kill_writer --test [--kills N] [--seed S]   the test (CTest integration.sqlite_kill): runs itself as the
 //                                                       writer N times on one file, SIGKILLs each at a random moment
-//                                                       (2 to 300 ms after its start), then checks the file
-//   sqlite_kill_writer --child DB RUN                   the writer: inserts jobs "RUN-<n>" as fast as it can, several
-//                                                       in flight, and prints each id (one line, flushed) only after
-//                                                       its write's callback reported success
+//                                                       (2 to 1200 ms after its start), then checks the file
+//   sqlite_kill_writer --child DB RUN                   the writer: an asched::scheduler with the file as its
+//                                                       default store (sqlite:DB), started, keeps 500
+//                                                       async_add_job calls of jobs "RUN-<n>" (a registered noop task,
+//                                                       every second, inline) in flight, and prints each id (one line,
+//                                                       flushed) once its completion reported it durable. The jobs
+//                                                       fire, so the file also sees their next run times rewritten.
+//                                                       Exits 3 when the scheduler cannot open the file (a lock left
+//                                                       by a killed writer would show here), 5 when an add fails
 //
-// The test passes when PRAGMA integrity_check says ok and every id a writer printed is in the file.
+// The test passes when every writer was killed (none failed to open the file), PRAGMA integrity_check says ok, every
+// id a writer printed is in the file, and the file holds at least as many rows as ids were printed.
 
 #include <asched/errors.hpp>
+#include <asched/scheduler.hpp>
+#include <asched/triggers.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -25,8 +35,9 @@
 #include <exception>
 #include <fcntl.h>
 #include <filesystem>
+#include <functional>
 #include <iostream>
-#include <mutex>
+#include <optional>
 #include <poll.h>
 #include <random>
 #include <set>
@@ -38,13 +49,9 @@
 #include <vector>
 
 #include "lib/sqlite_job_file.hpp"
-#include "lib/sqlite_store_thread.hpp"
 
 namespace fs = std::filesystem;
-using asched::detail::row_write;
-using asched::detail::row_write_kind;
 using asched::detail::sqlite_job_file;
-using asched::detail::sqlite_store_thread;
 
 namespace {
 
@@ -68,47 +75,69 @@ int run_child(const fs::path& db, const std::string& run)
 {
     // Never outlive the test that started us, however it ended
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    constexpr int max_in_flight = 64;
-    std::mutex mutex;
-    std::condition_variable slot_free;
-    int in_flight = 0;
+    constexpr int max_in_flight = 500;
 
-    sqlite_store_thread store(db, {}, {});
+    boost::asio::io_context context;
+    std::optional<asched::scheduler> sched;
     try
     {
-        store.wait_open();
+        // The production path: the scheduler opens the file (and takes its lock) in its constructor
+        sched.emplace(
+            context,
+            asched::scheduler_options{
+                .jobstores = {{"default", "sqlite:" + db.string()}},
+                .minimum_log_level = asched::log_level::error,
+            }
+        );
     }
     catch (const std::exception& e)
     {
+        // A lock left by a killed writer would end up here: the parent reports the exit status
         std::cerr << "sqlite_kill_writer: " << e.what() << std::endl;
-        return 2;
+        return 3;
     }
+    sched->register_task("noop", [] {});
+    const asched::task noop = *sched->find_task("noop");
+    // Started, so the jobs of this and earlier writers fire every second and each fire rewrites a row
+    sched->start();
+
+    long next = 0;
+    std::function<void()> add_one = [&] {
+        std::string id = run + "-" + std::to_string(next++);
+        sched->async_add_job(
+            noop,
+            asched::interval_trigger{std::chrono::seconds(1)},
+            {.id = std::move(id), .executor = "inline"},
+            [&](std::exception_ptr error, std::string added) {
+                if (error)
+                {
+                    try
+                    {
+                        std::rethrow_exception(error);
+                    }
+                    catch (const std::exception& e)
+                    {
+                        std::cerr << "sqlite_kill_writer: add " << added << " failed: " << e.what() << std::endl;
+                    }
+                    catch (...)
+                    {
+                        std::cerr << "sqlite_kill_writer: add " << added << " failed" << std::endl;
+                    }
+                    std::_Exit(5);
+                }
+                // Durable now. One write(2) per line: a kill never splits a line we count
+                write_all(STDOUT_FILENO, added + "\n");
+                add_one();
+            }
+        );
+    };
+    for (int i = 0; i < max_in_flight; ++i)
+        add_one();
+
     // A writer nobody kills stops by itself; the test then reports that it was not killed
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (long n = 0; std::chrono::steady_clock::now() < give_up; ++n)
-    {
-        {
-            std::unique_lock lock(mutex);
-            slot_free.wait(lock, [&] { return in_flight < max_in_flight; });
-            ++in_flight;
-        }
-        std::string id = run + "-" + std::to_string(n);
-        row_write w{row_write_kind::insert, {id, n, R"({"task":"kill_test"})"}};
-        store.write(std::move(w), [&, id](asched::error_code ec, std::exception_ptr error) {
-            if (ec || error)
-            {
-                std::cerr << "sqlite_kill_writer: write " << id
-                          << " failed: " << (error ? "transaction failed" : ec.message()) << std::endl;
-                std::_Exit(3);
-            }
-            write_all(STDOUT_FILENO, id + "\n");  // one write(2) per line: a kill never splits a line we count
-            {
-                const std::lock_guard lock(mutex);
-                --in_flight;
-            }
-            slot_free.notify_one();
-        });
-    }
+    boost::asio::steady_timer give_up(context, std::chrono::seconds(60));
+    give_up.async_wait([&](asched::error_code) { std::_Exit(0); });
+    context.run();
     return 0;
 }
 
@@ -189,7 +218,7 @@ int run_test(int kills, unsigned seed)
     std::cout << "sqlite kill test: " << kills << " kills on " << db << ", seed " << seed << std::endl;
 
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> delay_ms(2, 300);
+    std::uniform_int_distribution<int> delay_ms(2, 1200);
     std::vector<std::string> acknowledged;
     int failures = 0;
     for (int run = 0; run < kills; ++run)
@@ -198,7 +227,9 @@ int run_test(int kills, unsigned seed)
         auto result = run_and_kill(db, run, delay);
         if (!result.killed)
         {
-            std::cout << "FAIL: writer " << run << " was not killed: it " << result.status << std::endl;
+            std::cout << "FAIL: writer " << run << " was not killed: it " << result.status
+                      << (result.status == "exited with 3" ? " (it could not open the file; see its error above)" : "")
+                      << std::endl;
             ++failures;
         }
         std::cout << "  run " << run << ": killed after " << delay.count() << " ms, " << result.acknowledged.size()
@@ -227,6 +258,12 @@ int run_test(int kills, unsigned seed)
               << acknowledged.size() - missing << " (rows in the file " << present.size() << ")" << std::endl;
     if (missing > 0)
         ++failures;
+    if (present.size() < acknowledged.size())
+    {
+        std::cout << "FAIL: the file holds " << present.size() << " rows, fewer than the " << acknowledged.size()
+                  << " acknowledged" << std::endl;
+        ++failures;
+    }
     if (acknowledged.empty())
     {
         std::cout << "FAIL: no writer acknowledged anything: the test proved nothing" << std::endl;
