@@ -32,6 +32,10 @@ constexpr const char* migrations[] = {
     "CREATE INDEX jobs_by_next_run_time ON jobs(next_run_time);"
     "CREATE TABLE quarantined_jobs(id TEXT NOT NULL, document TEXT NOT NULL, reason TEXT NOT NULL,"
     " quarantined_at INTEGER NOT NULL);",
+    // 2: the index also orders by id, so that all_jobs() and due_jobs() read (next_run_time, id) order straight from
+    // it; with next_run_time alone, ties by id (and "paused last") took a sort of every row in a temporary b-tree.
+    "DROP INDEX jobs_by_next_run_time;"
+    "CREATE INDEX jobs_by_next_run_time_and_id ON jobs(next_run_time, id);",
 };
 static_assert(std::size(migrations) == sqlite_job_file::schema_version);
 
@@ -188,6 +192,7 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     // Prepared once for the connection's life. Statements run repeatedly in a loop
     constexpr unsigned persistent = SQLITE_PREPARE_PERSISTENT;
     begin_ = prepare("BEGIN IMMEDIATE", persistent);
+    begin_read_ = prepare("BEGIN DEFERRED", persistent);
     commit_ = prepare("COMMIT", persistent);
     rollback_ = prepare("ROLLBACK", persistent);
     insert_ = prepare(
@@ -202,17 +207,11 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     update_ = prepare("UPDATE jobs SET next_run_time = ?2, document = ?3 WHERE id = ?1", persistent);
     remove_ = prepare("DELETE FROM jobs WHERE id = ?1", persistent);
     remove_all_ = prepare("DELETE FROM jobs", persistent);
-    // Paused jobs (NULL) last: SQLite sorts NULL first by default
-    all_ = prepare(
-        "SELECT id, next_run_time, document FROM jobs ORDER BY next_run_time IS NULL, next_run_time, id",
-        persistent
-    );
+    all_scheduled_ = prepare(read_sql::all_scheduled, persistent);
+    all_paused_ = prepare(read_sql::all_paused, persistent);
     find_ = prepare("SELECT id, next_run_time, document FROM jobs WHERE id = ?1", persistent);
-    due_ = prepare(
-        "SELECT id, next_run_time, document FROM jobs WHERE next_run_time <= ?1 ORDER BY next_run_time, id",
-        persistent
-    );
-    earliest_ = prepare("SELECT min(next_run_time) FROM jobs", persistent);
+    due_ = prepare(read_sql::due, persistent);
+    earliest_ = prepare(read_sql::earliest, persistent);
     count_ = prepare("SELECT count(*) FROM jobs", persistent);
     quarantine_insert_ = prepare(
         "INSERT INTO quarantined_jobs(id, document, reason, quarantined_at)"
@@ -459,9 +458,12 @@ void sqlite_job_file::remove_all()
     use.step(operation);  // one statement: its own transaction
 }
 
-std::vector<stored_job_row> sqlite_job_file::read_rows(statement_use& use, std::string_view operation)
+std::vector<stored_job_row> sqlite_job_file::read_rows(
+    statement_use& use,
+    std::string_view operation,
+    std::vector<stored_job_row> rows
+)
 {
-    std::vector<stored_job_row> rows;
     sqlite3_stmt* stmt = use.get();
     while (use.step(operation))
     {
@@ -476,8 +478,33 @@ std::vector<stored_job_row> sqlite_job_file::read_rows(statement_use& use, std::
 
 std::vector<stored_job_row> sqlite_job_file::all_jobs()
 {
-    statement_use use(*this, all_.get());
-    return read_rows(use, "cannot read the jobs");
+    constexpr std::string_view operation = "cannot read the jobs";
+    // Two queries, each in the order of the index it walks: one ORDER BY putting the paused jobs (NULL) last would
+    // sort every row in a temporary b-tree. Both read one snapshot, so that a job another connection pauses or
+    // resumes in between is neither missed nor listed twice.
+    {
+        statement_use use(*this, begin_read_.get());
+        use.step(operation);
+    }
+    try
+    {
+        std::vector<stored_job_row> rows;
+        {
+            statement_use use(*this, all_scheduled_.get());
+            rows = read_rows(use, operation, std::move(rows));
+        }
+        {
+            statement_use use(*this, all_paused_.get());
+            rows = read_rows(use, operation, std::move(rows));
+        }
+        commit(operation);
+        return rows;
+    }
+    catch (...)
+    {
+        rollback();
+        throw;
+    }
 }
 
 std::optional<stored_job_row> sqlite_job_file::find(std::string_view id)

@@ -111,9 +111,26 @@ public:
     };
 
     /// The schema version this code writes; a file with a newer one is refused.
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
     /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
     static constexpr int busy_timeout_ms = 5000;
+
+    /// The read queries, public so that tests can check their plans (EXPLAIN QUERY PLAN): each one walks an index
+    /// in its order, none sorts its rows in a temporary b-tree.
+    struct read_sql
+    {
+        /// all_jobs(), first: the jobs with a next run time, along jobs_by_next_run_time_and_id.
+        static constexpr const char* all_scheduled =
+            "SELECT id, next_run_time, document FROM jobs WHERE next_run_time IS NOT NULL ORDER BY next_run_time, id";
+        /// all_jobs(), then: the paused jobs (NULL, which SQLite sorts first), by id.
+        static constexpr const char*
+            all_paused = "SELECT id, next_run_time, document FROM jobs WHERE next_run_time IS NULL ORDER BY id";
+        /// due_jobs(?1).
+        static constexpr const char*
+            due = "SELECT id, next_run_time, document FROM jobs WHERE next_run_time <= ?1 ORDER BY next_run_time, id";
+        /// earliest_next_run_time(): min() ignores NULLs, and reads the first non-NULL entry of the index.
+        static constexpr const char* earliest = "SELECT min(next_run_time) FROM jobs";
+    };
 
     /// Opens (or creates) the file, takes the lock, sets WAL + synchronous=FULL + the busy timeout, and creates or
     /// migrates the schema. Throws sqlite_error.
@@ -185,7 +202,12 @@ private:
     void begin_immediate(std::string_view operation);
     void commit(std::string_view operation);
     void rollback() noexcept;
-    std::vector<stored_job_row> read_rows(statement_use& use, std::string_view operation);
+    /// Appends the rows of `use` to `rows` and returns them.
+    std::vector<stored_job_row> read_rows(
+        statement_use& use,
+        std::string_view operation,
+        std::vector<stored_job_row> rows = {}
+    );
     int schema_version_in_file();
 
     std::filesystem::path path_;
@@ -194,9 +216,9 @@ private:
     std::unique_ptr<sqlite3, db_closer> db_;
 
     // Cached prepared statements, prepared on first use (SQLITE_PREPARE_PERSISTENT)
-    statement_ptr begin_, commit_, rollback_;
+    statement_ptr begin_, begin_read_, commit_, rollback_;
     statement_ptr insert_, upsert_, update_, remove_, remove_all_;
-    statement_ptr all_, find_, due_, earliest_, count_;
+    statement_ptr all_scheduled_, all_paused_, find_, due_, earliest_, count_;
     statement_ptr quarantine_insert_, quarantined_;
     statement_ptr data_version_;
 };

@@ -1,11 +1,12 @@
 // Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
 //
 // The SQLite persistence of job stores (lib/sqlite_job_file.hpp, lib/sqlite_store_thread.hpp): rows survive a
-// reopen; per-write errors inside one transaction; ordering of the reads; quarantine; the scheduler lock; clear
-// errors for missing, foreign and too-new files; group commit, external-change polling and the flushing destructor
-// of the store thread. Every file lives in a fresh temporary directory, removed afterwards. Waits on the store
-// thread are bounded by test::budget; nothing sleeps except the short check that our own writes are not reported
-// as another process's.
+// reopen; per-write errors inside one transaction; ordering of the reads, each walking an index (their query plans
+// sort nothing in a temporary b-tree); quarantine; the scheduler lock; clear errors for missing, foreign and too-new
+// files; the migration of a version-1 file on any open, or its rollback; group commit, external-change polling and the
+// flushing destructor of the store thread. Every file lives in a fresh temporary directory, removed afterwards. Waits
+// on the store thread are bounded by test::budget; nothing sleeps except the short check that our own writes are not
+// reported as another process's.
 
 #include <asched/errors.hpp>
 
@@ -117,6 +118,82 @@ void raw_exec(const fs::path& db, const std::string& sql)
     sqlite3_close(raw);
     if (executed != SQLITE_OK)
         throw std::runtime_error(sql + ": " + message);
+}
+
+/// The first column of every row `sql` returns on a plain connection to the file, one per line.
+std::string raw_text(const fs::path& db, const std::string& sql)
+{
+    sqlite3* raw = nullptr;
+    sqlite3_stmt* stmt = nullptr;
+    std::string out;
+    int result = sqlite3_open(db.c_str(), &raw);
+    if (result == SQLITE_OK)
+        result = sqlite3_prepare_v2(raw, sql.c_str(), -1, &stmt, nullptr);
+    while (result == SQLITE_OK || result == SQLITE_ROW)
+    {
+        result = sqlite3_step(stmt);
+        if (result != SQLITE_ROW)
+            break;
+        if (!out.empty())
+            out += '\n';
+        if (const auto* text = sqlite3_column_text(stmt, 0))
+            out += reinterpret_cast<const char*>(text);
+    }
+    const std::string message = sqlite3_errmsg(raw);
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+    if (result != SQLITE_DONE)
+        throw std::runtime_error(sql + ": " + message);
+    return out;
+}
+
+/// EXPLAIN QUERY PLAN of `sql` on the file: one step of the plan per line.
+std::string query_plan(const fs::path& db, const std::string& sql)
+{
+    // The plan's rows are (id, parent, notused, detail); select the detail only
+    sqlite3* raw = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    const int prepared = sqlite3_prepare_v2(raw, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr);
+    std::string out;
+    while (prepared == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+    {
+        if (!out.empty())
+            out += '\n';
+        out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+    BOOST_TEST_REQUIRE(prepared == SQLITE_OK);
+    return out;
+}
+
+/// The schema version 1 wrote, built by hand as that code did (its migration step and version row).
+void create_version_1_file(const fs::path& db)
+{
+    raw_exec(
+        db,
+        "PRAGMA journal_mode=WAL;"
+        "BEGIN IMMEDIATE;"
+        "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);"
+        "CREATE TABLE jobs(id TEXT PRIMARY KEY NOT NULL, next_run_time INTEGER NULL, document TEXT NOT NULL);"
+        "CREATE INDEX jobs_by_next_run_time ON jobs(next_run_time);"
+        "CREATE TABLE quarantined_jobs(id TEXT NOT NULL, document TEXT NOT NULL, reason TEXT NOT NULL,"
+        " quarantined_at INTEGER NOT NULL);"
+        "DELETE FROM schema_version;"
+        "INSERT INTO schema_version(version) VALUES(1);"
+        "COMMIT;"
+    );
+}
+
+/// The names of the file's own tables and indexes, sorted, comma-separated.
+std::string schema_names(const fs::path& db)
+{
+    return raw_text(
+        db,
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER BY "
+        "name)"
+    );
 }
 
 /// Counts completions from the store thread; wait_for gives up after the budget.
@@ -302,6 +379,70 @@ BOOST_AUTO_TEST_CASE(reads_order_by_next_run_time_with_paused_jobs_last_then_by_
     BOOST_TEST(file.count() == 7u);
 }
 
+BOOST_AUTO_TEST_CASE(paused_jobs_come_last_whatever_their_ids_and_ties_go_by_id)
+{
+    temp_dir tmp;
+    sqlite_job_file file(tmp.db, {});
+    // Inserted in an order unlike the expected one; paused ids sort before and after the scheduled ones
+    std::vector<row_write> writes;
+    ids expected_scheduled;
+    for (int i = 49; i >= 0; --i)
+    {
+        const std::string id = "s" + std::to_string(100 + i);
+        writes.push_back(insert(job(id, (i / 10) * 1000 - 2000)));  // five run times, ten jobs each
+    }
+    for (int t = 0; t < 5; ++t)
+        for (int k = 0; k < 10; ++k)
+            expected_scheduled.push_back("s" + std::to_string(100 + t * 10 + k));
+    for (const char* id : {"zz-paused", "0-paused", "s125", "m-paused"})
+        writes.push_back(insert(job(id, std::nullopt)));
+    const auto errors = file.write(writes);
+    BOOST_TEST(std::count_if(errors.begin(), errors.end(), [](const error_code& e) { return !!e; }) == 1);  // s125
+
+    ids expected = expected_scheduled;
+    expected.insert(expected.end(), {"0-paused", "m-paused", "zz-paused"});
+    const auto rows = file.all_jobs();
+    BOOST_TEST(ids_of(rows) == expected, boost::test_tools::per_element());
+    BOOST_TEST(!rows.back().next_run_time_us.has_value());
+    BOOST_TEST((rows.front().next_run_time_us == std::optional<std::int64_t>(-2000)));
+    BOOST_TEST(ids_of(file.due_jobs(-1000)) == ids(expected_scheduled.begin(), expected_scheduled.begin() + 20));
+
+    // Only paused jobs, then none at all
+    file.remove_all();
+    BOOST_TEST(file.all_jobs().empty());
+    file.write(std::vector{insert(job("b", std::nullopt)), insert(job("a", std::nullopt))});
+    BOOST_TEST(ids_of(file.all_jobs()) == (ids{"a", "b"}));
+}
+
+BOOST_AUTO_TEST_CASE(the_reads_walk_an_index_and_never_sort_in_a_temp_b_tree)
+{
+    temp_dir tmp;
+    {
+        sqlite_job_file file(tmp.db, {});
+        std::vector<row_write> writes;
+        for (int i = 0; i < 200; ++i)
+            writes.push_back(
+                insert(job("job-" + std::to_string(i), i % 3 == 0 ? std::nullopt : std::optional<std::int64_t>(i % 7)))
+            );
+        file.write(writes);
+    }
+    using sql = sqlite_job_file::read_sql;
+    for (const char* query : {sql::all_scheduled, sql::all_paused, sql::due, sql::earliest})
+    {
+        const std::string plan = query_plan(tmp.db, query);
+        BOOST_TEST_INFO(query << "\n" << plan);
+        BOOST_TEST(!contains(plan, "TEMP B-TREE"));
+        // A SEARCH of an index: neither a scan of the table nor a full scan of an index that filters out rows
+        BOOST_TEST(contains(plan, "SEARCH jobs USING"));
+        BOOST_TEST(!contains(plan, "SCAN"));
+    }
+    // The old single query sorted every row: the check above would catch a return to it
+    BOOST_TEST(contains(
+        query_plan(tmp.db, "SELECT id FROM jobs ORDER BY next_run_time IS NULL, next_run_time, id"),
+        "USE TEMP B-TREE FOR ORDER BY"
+    ));
+}
+
 BOOST_AUTO_TEST_CASE(quarantine_moves_the_row_and_keeps_it_across_a_reopen)
 {
     temp_dir tmp;
@@ -441,15 +582,100 @@ BOOST_AUTO_TEST_CASE(a_newer_schema_version_is_refused)
         sqlite_job_file file(tmp.db, {});
         file.write(std::vector{insert(job("a", 1))});
     }
-    raw_exec(tmp.db, "UPDATE schema_version SET version = 2");
+    raw_exec(tmp.db, "UPDATE schema_version SET version = 3");
     const auto message = sqlite_error_of([&] { sqlite_job_file file(tmp.db, {}); }, SQLITE_ERROR);
     BOOST_TEST(
         message == "sqlite store " + tmp.db.string() +
-                       ": the file has schema version 2, newer than this asched knows (1); use a newer asched"
+                       ": the file has schema version 3, newer than this asched knows (2); use a newer asched"
     );
+    // The CLI's open is refused the same way
+    const auto cli_message = sqlite_error_of(
+        [&] { sqlite_job_file file(tmp.db, {.create = false, .scheduler_lock = false}); },
+        SQLITE_ERROR
+    );
+    BOOST_TEST(cli_message == message);
     // The refusal changed nothing
-    raw_exec(tmp.db, "UPDATE schema_version SET version = 1");
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "3");
+    raw_exec(tmp.db, "UPDATE schema_version SET version = 2");
     BOOST_TEST(sqlite_job_file(tmp.db, {}).count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_file_migrates_on_open_and_keeps_its_rows)
+{
+    temp_dir tmp;
+    create_version_1_file(tmp.db);
+    raw_exec(
+        tmp.db,
+        "INSERT INTO jobs(id, next_run_time, document) VALUES"
+        " ('late', 300, '{\"n\":1}'), ('b-tie', 200, '{}'), ('a-tie', 200, '{}'), ('paused', NULL, '{\"p\":1}'),"
+        " ('0-paused', NULL, '{}'), ('early', -5, '{}');"
+        "INSERT INTO quarantined_jobs(id, document, reason, quarantined_at) VALUES ('q', '{}', 'why', 42);"
+    );
+    BOOST_TEST(schema_names(tmp.db) == "jobs,jobs_by_next_run_time,quarantined_jobs,schema_version");
+
+    const ids expected{"early", "a-tie", "b-tie", "late", "0-paused", "paused"};
+    {
+        // Opened as the CLI opens it (asched jobs: no scheduler lock, no create): the open migrates for anyone
+        sqlite_job_file file(tmp.db, {.create = false, .scheduler_lock = false});
+        BOOST_TEST(ids_of(file.all_jobs()) == expected);
+        BOOST_TEST((file.find("late") == job("late", 300, R"({"n":1})")));
+        BOOST_TEST((file.find("paused") == job("paused", std::nullopt, R"({"p":1})")));
+        BOOST_TEST(ids_of(file.due_jobs(200)) == (ids{"early", "a-tie", "b-tie"}));
+        BOOST_TEST((file.earliest_next_run_time() == std::optional<std::int64_t>(-5)));
+        BOOST_TEST(file.count() == 6u);
+        const auto quarantined = file.quarantined();
+        BOOST_TEST_REQUIRE(quarantined.size() == 1u);
+        BOOST_TEST(quarantined[0].reason == "why");
+        BOOST_TEST(quarantined[0].quarantined_at_us == 42);
+        BOOST_TEST(file.integrity_check() == "ok");
+    }
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "2");
+    BOOST_TEST(schema_names(tmp.db) == "jobs,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version");
+    BOOST_TEST(
+        raw_text(tmp.db, "SELECT group_concat(name, ',') FROM pragma_index_info('jobs_by_next_run_time_and_id')") ==
+        "next_run_time,id"
+    );
+    // The migrated file's reads walk the new index
+    for (const char* query : {sqlite_job_file::read_sql::all_scheduled, sqlite_job_file::read_sql::due})
+        BOOST_TEST(contains(query_plan(tmp.db, query), "jobs_by_next_run_time_and_id"));
+
+    // A scheduler's open afterwards finds it up to date, and writes go on as before
+    sqlite_job_file file(tmp.db, {.create = false});
+    BOOST_TEST(ids_of(file.all_jobs()) == expected);
+    BOOST_TEST(!file.write(std::vector{insert(job("new", 250))})[0]);
+    BOOST_TEST(ids_of(file.all_jobs()) == (ids{"early", "a-tie", "b-tie", "new", "late", "0-paused", "paused"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_file_migrates_for_a_scheduler_too)
+{
+    temp_dir tmp;
+    create_version_1_file(tmp.db);
+    raw_exec(tmp.db, "INSERT INTO jobs(id, next_run_time, document) VALUES ('b', NULL, '{}'), ('a', 7, '{}')");
+    {
+        sqlite_job_file file(tmp.db, {});
+        BOOST_TEST(ids_of(file.all_jobs()) == (ids{"a", "b"}));
+    }
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "2");
+    BOOST_TEST(schema_names(tmp.db) == "jobs,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_migration_changes_nothing)
+{
+    temp_dir tmp;
+    create_version_1_file(tmp.db);
+    raw_exec(tmp.db, "INSERT INTO jobs(id, next_run_time, document) VALUES ('a', 1, '{}')");
+    // An index of that name already there (as another program might have added): step 2 fails half-way
+    raw_exec(tmp.db, "CREATE INDEX jobs_by_next_run_time_and_id ON jobs(document)");
+    const auto message = sqlite_error_of([&] { sqlite_job_file file(tmp.db, {}); }, SQLITE_ERROR);
+    BOOST_TEST_INFO(message);
+    BOOST_TEST(contains(message, "cannot migrate the schema from version 1 to 2"));
+    // Rolled back: still version 1, with its index, and the row
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "1");
+    BOOST_TEST(
+        schema_names(tmp.db) ==
+        "jobs,jobs_by_next_run_time,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version"
+    );
+    BOOST_TEST(raw_text(tmp.db, "SELECT count(*) FROM jobs") == "1");
 }
 
 BOOST_AUTO_TEST_CASE(a_new_file_gets_the_current_schema_in_wal_mode)
@@ -469,11 +695,11 @@ BOOST_AUTO_TEST_CASE(a_new_file_gets_the_current_schema_in_wal_mode)
         sqlite3_finalize(stmt);
         return out;
     };
-    BOOST_TEST(text("SELECT group_concat(version) FROM schema_version") == "1");
+    BOOST_TEST(text("SELECT group_concat(version) FROM schema_version") == "2");
     BOOST_TEST(text("PRAGMA journal_mode") == "wal");
     BOOST_TEST(
         text("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER "
-             "BY name)") == "jobs,jobs_by_next_run_time,quarantined_jobs,schema_version"
+             "BY name)") == "jobs,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version"
     );
     sqlite3_close(raw);
 }
