@@ -1586,7 +1586,10 @@ private:
                 "job store '" + s.name + "' (" + std::string(s.store->kind()) + " " + s.store->location() +
                     "): loaded " + std::to_string(listing.jobs.size()) + " jobs");
             if (listing.jobs.size() >= 1000)
-                boost::asio::post(executor_, [] { release_free_memory(); });  // once the listing is gone
+            {
+                listing = job_listing{};  // the decoded documents first
+                release_free_memory();
+            }
         }
         else
         {
