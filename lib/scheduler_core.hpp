@@ -536,6 +536,41 @@ public:
     /// store and for stores not yet loaded (the job is written at start), else after the store's write.
     job add_job(task&& code, trigger&& when, job_options&& o, std::function<void(error_code)> on_stored = {})
     {
+        const bool replace_existing = o.replace_existing;
+        const auto [r, replaced] = insert_job(std::move(code), std::move(when), std::move(o));
+        store_slot& store = *r->store;
+        if (log_level::info >= log_threshold_)
+            log(log_level::info, std::string(replaced ? "replaced" : "added") + " job '" + r->id + "'");
+        emit(event_code::job_added, [&](event& e) {
+            e.job_id = r->id;
+            e.jobstore = store.name;
+        });
+        job added = snapshot(*r);
+        if (r->persistent && store.loaded)
+            write_add(*r, true, std::move(on_stored));  // a stored job of that id not in the index was removed
+        else if (r->persistent)
+        {
+            // Written once the store is read: async_add_job completes then
+            auto& reg = store.registrations[r->id];
+            reg.replace_existing = replace_existing;
+            if (on_stored)
+                reg.on_stored.push_back(std::move(on_stored));
+        }
+        else if (on_stored)
+            boost::asio::post(executor_, [f = std::move(on_stored)] { f(error_code{}); });
+        return added;
+    }
+
+    /// The part of adding a job that add_job and restoring a stored job share: checks, the record, its first run
+    /// time, its timer. Neither announces nor writes anything.
+    struct inserted_job
+    {
+        record* r;
+        bool replaced;
+    };
+
+    inserted_job insert_job(task&& code, trigger&& when, job_options&& o)
+    {
         store_slot& store = o.jobstore.empty() ? *default_store_ : existing_store(o.jobstore);
         if (store.store && code.name().empty())
             throw scheduler_error(
@@ -618,32 +653,7 @@ public:
                 "job '" + r->id + "' was added, but its trigger " + r->when.describe() +
                     " has no fire time left: it stays paused");
         arm(*r);
-        if (restoring_ == restore_kind::none)
-        {
-            if (log_level::info >= log_threshold_)
-                log(log_level::info, std::string(replaced ? "replaced" : "added") + " job '" + r->id + "'");
-            emit(event_code::job_added, [&](event& e) {
-                e.job_id = r->id;
-                e.jobstore = store.name;
-            });
-        }
-        job added = snapshot(*r);
-        if (r->persistent && store.loaded)
-            write_add(*r, true, std::move(on_stored));  // a stored job of that id not in the index was removed
-        else
-        {
-            if (r->persistent)
-            {
-                // Written once the store is read: async_add_job completes then
-                auto& reg = store.registrations[r->id];
-                reg.replace_existing = o.replace_existing;
-                if (on_stored)
-                    reg.on_stored.push_back(std::move(on_stored));
-            }
-            else if (on_stored)
-                boost::asio::post(executor_, [f = std::move(on_stored)] { f(error_code{}); });
-        }
-        return added;
+        return {r, replaced};
     }
 
     std::optional<job> get_job(std::string_view id, std::string_view jobstore) const
@@ -1563,7 +1573,7 @@ private:
                 if (r->store_write > issued || describe(*r) == d)
                     continue;  // changed here since the read was issued, or unchanged
             }
-            restore(s, std::move(d), now, !first);
+            restore(s, std::move(d), !first);
         }
         if (first)
         {
@@ -1608,7 +1618,7 @@ private:
     }
 
     /// A stored job into the index (replacing the one of that id), without writing it back.
-    void restore(store_slot& s, job_description&& d, instant now, bool news)
+    void restore(store_slot& s, job_description&& d, bool news)
     {
         const std::optional<task> code = find_task(d.task_name);
         if (!code)
@@ -1628,12 +1638,13 @@ private:
                     "', which this scheduler does not have; it runs on 'default'");
             d.executor = "default";
         }
-        const std::string id = d.id;  // d and the options built from it are moved into add_job
+        const std::string id = d.id;  // d and the options built from it are moved into insert_job
+        const bool computed = d.paused || d.next_run_time.has_value();
         const bool existed = find(id) != nullptr;
-        if (record* old = find(d.id))
+        if (record* old = find(id))
             unindex(*old);
         job_options o{
-            .id = d.id,
+            .id = id,
             .name = std::move(d.name),
             .executor = d.executor,
             .jobstore = s.name,
@@ -1645,45 +1656,31 @@ private:
             .args = std::move(d.args),
             .kwargs = std::move(d.kwargs),
         };
-        const bool was_loaded = s.loaded;
-        s.loaded = false;  // add below must not write the job back
-        restoring_ = restore_kind::quietly;
+        record* r = nullptr;
         try
         {
-            add_job(task(*code), std::move(d.trigger), std::move(o));
+            r = insert_job(task(*code), std::move(d.trigger), std::move(o)).r;
         }
         catch (const std::exception& e)
         {
-            s.loaded = was_loaded;
-            restoring_ = restore_kind::none;
             report_quarantined(s, id, e.what());
             return;
         }
-        s.loaded = was_loaded;
-        restoring_ = restore_kind::none;
         if (news)  // another process changed the store: its changes are news; a start's load is not
         {
             if (log_level::info >= log_threshold_)
                 log(log_level::info,
                     "job '" + id + "' was " + (existed ? "changed" : "added") + " in job store '" + s.name +
                         "' by another process");
-            if (record* r = find(id))
-                emit(existed ? event_code::job_modified : event_code::job_added, [&](event& e) {
-                    e.job_id = r->id;
-                    e.jobstore = s.name;
-                });
+            emit(existed ? event_code::job_modified : event_code::job_added, [&](event& e) {
+                e.job_id = id;
+                e.jobstore = s.name;
+            });
         }
-        if (auto it = s.registrations.find(id); it != s.registrations.end() && it->second.on_stored.empty())
-            s.registrations.erase(it);  // the add above registered the restored job, which is stored already
-        if (record* r = find(id); r != nullptr && r->pending && started_ && !o.paused)
-        {
-            // Stored without a next run time (imported, or written before its first start): computed now, and
-            // written back so that the file and `asched jobs list` show it
-            r->pending = false;
-            r->next_run_time = first_fire_time(r->when, now);
-            arm(*r);
+        // Stored without a next run time (imported, or written before its first start): insert_job computed it;
+        // written back so that the file and `asched jobs list` show it
+        if (!computed && r->next_run_time)
             write_update(*r);
-        }
     }
 
     void report_quarantined(store_slot& s, const std::string& id, const std::string& reason)
@@ -1978,11 +1975,6 @@ private:
     std::map<std::string, store_slot, std::less<>> stores_;
     store_slot* default_store_{nullptr};
     bool stores_closed_{false};
-    enum class restore_kind
-    {
-        none,
-        quietly
-    } restoring_{restore_kind::none};  // add_job called to restore a stored job: no job_added event
     instant offset_wall_{};
     typename timer_clock::time_point offset_timer_{};
     std::optional<typename Clocks::step_watcher> step_watcher_;

@@ -238,6 +238,30 @@ BOOST_AUTO_TEST_CASE(rows_that_cannot_be_loaded_are_quarantined_and_the_rest_loa
             BOOST_TEST(q.reason.find("no_such_task") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_stored_job_without_a_next_run_time_gets_one_written_back)
+{
+    // An imported job (no next_run_time field: not computed yet, not paused) gets its first fire time at start,
+    // and the file shows it: the trigger's grid starts at T0 + 1 h
+    {
+        sqlite_job_file f(file, {.create = true, .scheduler_lock = false});
+        auto imported = tick_job("imported", T0);
+        imported.next_run_time.reset();
+        const std::vector<row_write> writes{
+            {row_write_kind::insert, {"imported", std::nullopt, document_text(imported)}},
+        };
+        f.write(writes);
+    }
+    BOOST_REQUIRE(!asched::from_document(boost::json::parse(rows().at(0).document)).next_run_time.has_value());
+    auto sched = make_scheduler();
+    start(*sched);
+    poll_until(ctx, [&] { return sched->job_count() == 1u; });
+    BOOST_TEST(str(sched->get_job("imported")->next_run_time) == at_s(3600));
+    stop(sched);
+    const auto stored = rows();
+    BOOST_REQUIRE(stored.size() == 1u);
+    BOOST_TEST(str(asched::from_document(boost::json::parse(stored[0].document)).next_run_time) == at_s(3600));
+}
+
 BOOST_AUTO_TEST_CASE(a_job_without_a_named_task_is_refused_at_add)
 {
     auto sched = make_scheduler();
