@@ -16,65 +16,21 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/cli_runner.hpp"
 #include "common/trigger_helpers.hpp"
-
-#ifndef ASCHED_CLI_PATH
-#error "ASCHED_CLI_PATH must name the asched command"
-#endif
 
 namespace {
 
 using strings = std::vector<std::string>;
 
-struct run_result
-{
-    int status{-1};
-    std::string out;
-    std::string err;
-
-    strings lines() const
-    {
-        strings v;
-        std::istringstream in(out);
-        for (std::string line; std::getline(in, line);)
-            v.push_back(line);
-        return v;
-    }
-};
-
-std::string shell_quote(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
+using run_result = asched::test::cli_result;
 
 // Runs `asched next ARGS...`, stdin from /dev/null.
 run_result run_next(std::initializer_list<std::string> args)
 {
-    char err_path[] = "/tmp/asched_cli_stderr_XXXXXX";
-    const int fd = ::mkstemp(err_path);
-    BOOST_REQUIRE(fd >= 0);
-    ::close(fd);
-    std::string cmd = shell_quote(ASCHED_CLI_PATH) + " next";
-    for (const auto& a : args)
-        cmd += " " + shell_quote(a);
-    cmd += " </dev/null 2>" + shell_quote(err_path);
-    run_result r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    BOOST_REQUIRE(p != nullptr);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
-        r.out.append(buf, n);
-    const int raw = ::pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream err(err_path);
-    std::ostringstream ss;
-    ss << err.rdbuf();
-    r.err = ss.str();
-    std::remove(err_path);
-    return r;
+    std::vector<std::string> all{"next"};
+    all.insert(all.end(), args.begin(), args.end());
+    return asched::test::run_asched(all);
 }
 
 // A successful run: status 0, nothing on stderr.

@@ -36,11 +36,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/cli_runner.hpp"
+#include "common/temp_dir.hpp"
 #include "common/trigger_helpers.hpp"
-
-#ifndef ASCHED_CLI_PATH
-#error "ASCHED_CLI_PATH must name the asched command"
-#endif
 
 namespace {
 
@@ -54,56 +52,8 @@ using strings = std::vector<std::string>;
 
 // ---- running the command -------------------------------------------------------------------------------------------
 
-struct run_result
-{
-    int status{-1};
-    std::string out;
-    std::string err;
-
-    strings lines() const
-    {
-        strings v;
-        std::istringstream in(out);
-        for (std::string line; std::getline(in, line);)
-            v.push_back(line);
-        return v;
-    }
-};
-
-std::string shell_quote(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-// Runs `asched ARGS...` with stdin from `input`.
-run_result run_asched(const strings& args, const std::string& input = "/dev/null")
-{
-    char err_path[] = "/tmp/asched_cli_jobs_stderr_XXXXXX";
-    const int fd = ::mkstemp(err_path);
-    BOOST_REQUIRE(fd >= 0);
-    ::close(fd);
-    std::string cmd = shell_quote(ASCHED_CLI_PATH);
-    for (const auto& a : args)
-        cmd += " " + shell_quote(a);
-    cmd += " <" + shell_quote(input) + " 2>" + shell_quote(err_path);
-    run_result r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    BOOST_REQUIRE(p != nullptr);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
-        r.out.append(buf, n);
-    const int raw = ::pclose(p);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    std::ifstream err(err_path);
-    std::ostringstream ss;
-    ss << err.rdbuf();
-    r.err = ss.str();
-    std::remove(err_path);
-    return r;
-}
+using run_result = asched::test::cli_result;
+using asched::test::run_asched;
 
 // Runs `asched jobs ARGS...`.
 run_result run_jobs(strings args, const std::string& input = "/dev/null")
@@ -240,27 +190,9 @@ std::string read_text(const fs::path& file)
 void write_text(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
 
 /// A fresh directory with a store path in it (the file does not exist until a test creates it).
-struct fixture
+struct fixture : asched::test::temp_dir
 {
-    fs::path dir;
-    fs::path db;
-    std::string url;
-
-    fixture()
-    {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        dir = fs::temp_directory_path() / ("asched-cli-jobs-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter++) + "-" + std::to_string(random()));
-        fs::create_directories(dir);
-        db = dir / "jobs.db";
-        url = "sqlite:" + db.string();
-    }
-    ~fixture()
-    {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
+    std::string url = "sqlite:" + db.string();
 };
 
 }  // namespace

@@ -38,6 +38,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/temp_dir.hpp"
 #include "common/thread_sync.hpp"
 #include "common/trigger_helpers.hpp"
 #include "lib/sqlite_job_file.hpp"
@@ -68,27 +69,7 @@ using ids = std::vector<std::string>;
 
 namespace {
 
-/// A fresh directory under the system's temporary directory, removed with everything in it at the end.
-struct temp_dir
-{
-    fs::path dir;
-    fs::path db;
-
-    temp_dir()
-    {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        dir = fs::temp_directory_path() / ("asched-stores-test-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter++) + "-" + std::to_string(random()));
-        fs::create_directories(dir);
-        db = dir / "jobs.db";
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
+using asched::test::temp_dir;
 
 /**
  * Starts an operation with a callback taking `Results...`, checks that it did not complete inside the initiating

@@ -25,6 +25,7 @@
 
 #include "common/mock_scheduler.hpp"
 #include "common/run_helpers.hpp"
+#include "common/temp_dir.hpp"
 #include "lib/sqlite_job_file.hpp"
 
 using namespace std::chrono_literals;
@@ -49,25 +50,10 @@ using asched::test::T0;
 
 namespace {
 
-/// A fresh folder, removed afterwards.
-struct temp_folder
-{
-    std::filesystem::path path;
-
-    temp_folder()
-    {
-        std::random_device random;
-        path = std::filesystem::temp_directory_path() /
-               ("asched-stores-" + std::to_string(random()) + "-" + std::to_string(random()));
-        std::filesystem::create_directories(path);
-    }
-    ~temp_folder() { std::filesystem::remove_all(path); }
-};
-
 struct store_fixture : asched::test::scheduler_fixture
 {
-    temp_folder folder;
-    std::filesystem::path file = folder.path / "jobs.sqlite";
+    asched::test::temp_dir folder;
+    std::filesystem::path file = folder.db;
     std::atomic<int> tick_runs{0};
 
     asched::scheduler_options options() const

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/temp_dir.hpp"
 #include "common/thread_sync.hpp"
 #include "lib/sqlite_job_file.hpp"
 #include "lib/sqlite_store_thread.hpp"
@@ -51,27 +52,7 @@ using ids = std::vector<std::string>;
 
 namespace {
 
-/// A fresh directory under the system's temporary directory, removed with everything in it at the end of the test.
-struct temp_dir
-{
-    fs::path dir;
-    fs::path db;
-
-    temp_dir()
-    {
-        static std::atomic<int> counter{0};
-        std::random_device random;
-        dir = fs::temp_directory_path() / ("asched-sqlite-test-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(counter++) + "-" + std::to_string(random()));
-        fs::create_directories(dir);
-        db = dir / "jobs.db";
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(dir, ignored);
-    }
-};
+using asched::test::temp_dir;
 
 stored_job_row job(std::string id, std::optional<std::int64_t> next, std::string document = "{}")
 {
