@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/mock_clocks.hpp"
@@ -74,6 +75,16 @@ struct scheduler_fixture
     void record(mock_scheduler& sched)
     {
         sched.add_listener([this](const event& e) { events.push_back(e); });
+    }
+
+    /// The recorded events of `code` (and of `job_id`, when given), in order.
+    std::vector<event> events_of(event_code code, std::string_view job_id = {}) const
+    {
+        std::vector<event> out;
+        for (const auto& e : events)
+            if (e.code == code && (job_id.empty() || e.job_id == job_id))
+                out.push_back(e);
+        return out;
     }
 
     /// How many recorded events have `code`.

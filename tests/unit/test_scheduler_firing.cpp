@@ -60,15 +60,6 @@ struct firing_fixture : asched::test::scheduler_fixture
 
     firing_fixture() { record(sched); }
 
-    std::vector<event> events_of(event_code code, std::string_view job_id = {}) const
-    {
-        std::vector<event> out;
-        std::copy_if(events.begin(), events.end(), std::back_inserter(out), [&](const event& e) {
-            return e.code == code && (job_id.empty() || e.job_id == job_id);
-        });
-        return out;
-    }
-
     // Every scheduled run time reported by events of `code` for `job_id`, however they were grouped into events
     std::vector<instant> reported_times(event_code code, std::string_view job_id) const
     {

@@ -81,15 +81,6 @@ struct jobs_fixture : asched::test::scheduler_fixture
 
     jobs_fixture() { record(sched); }
 
-    std::vector<event> events_of(event_code code) const
-    {
-        std::vector<event> out;
-        std::copy_if(events.begin(), events.end(), std::back_inserter(out), [&](const event& e) {
-            return e.code == code;
-        });
-        return out;
-    }
-
     std::optional<instant> next_run_of(std::string_view id) const
     {
         const auto j = sched.get_job(id);

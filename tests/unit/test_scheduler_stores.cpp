@@ -99,15 +99,6 @@ struct store_fixture : asched::test::scheduler_fixture
         sqlite_job_file f(file, {.create = false, .scheduler_lock = false});
         return f.all_jobs();
     }
-
-    std::vector<event> events_of(event_code code) const
-    {
-        std::vector<event> out;
-        for (const auto& e : events)
-            if (e.code == code)
-                out.push_back(e);
-        return out;
-    }
 };
 
 std::string document_text(const job_description& d) { return boost::json::serialize(asched::to_document(d)); }
