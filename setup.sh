@@ -4,8 +4,9 @@
 #   ./setup.sh demo   installs the missing Debian packages, builds Release in build/release, runs the main example
 #                     (examples/demo.cpp) for 10 seconds
 #   ./setup.sh test   installs the missing Debian packages, then runs every check: the Release build and its tests,
-#                     the AddressSanitizer + UndefinedBehaviorSanitizer build and its tests, the Doxygen check and
-#                     the clang-format check. Exits non-zero if any of them fails.
+#                     the AddressSanitizer + UndefinedBehaviorSanitizer build and its tests, the callgrind check of
+#                     instructions per run and per fire time, the Doxygen check and the clang-format check. Exits
+#                     non-zero if any of them fails.
 #
 # Running it again is cheap: installed packages are skipped and the builds are incremental (ccache, Ninja).
 set -euo pipefail
@@ -15,7 +16,8 @@ PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config
     libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
     libhowardhinnant-date-dev tzdata libsqlite3-dev
-    doxygen clang-format
+    libpq-dev postgresql
+    doxygen clang-format valgrind
 )
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -93,7 +95,9 @@ run_ctest() {
 ALL_TARGETS=(-DASCHED_BUILD_TESTS=ON -DASCHED_BUILD_EXAMPLES=ON -DASCHED_BUILD_TOOLS=ON -DASCHED_WERROR=ON)
 
 configure_release() {
-    configure "$RELEASE_DIR" -DCMAKE_BUILD_TYPE=Release "${ALL_TARGETS[@]}" -DASCHED_SANITIZE=OFF
+    # The benchmarks too: the instruction-count check runs them under callgrind, with bench/run's own flags
+    configure "$RELEASE_DIR" -DCMAKE_BUILD_TYPE=Release "${ALL_TARGETS[@]}" -DASCHED_SANITIZE=OFF \
+        -DASCHED_BUILD_BENCH=ON
 }
 
 # The main example: what `./setup.sh demo` shows. examples/demo.cpp keeps its jobs in asched-demo.sqlite in the build
@@ -121,6 +125,14 @@ check_sanitize() {
     build "$SANITIZE_DIR"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest "$SANITIZE_DIR"
+}
+
+check_instructions() {
+    # Instructions per fired run and per next fire time, counted by callgrind (exact, unlike a timer on a shared
+    # machine), against the figures recorded in bench/instructions.txt: more than 20 % growth fails
+    configure_release
+    build "$RELEASE_DIR"
+    "$ROOT/bench/callgrind_check" "$RELEASE_DIR"
 }
 
 check_doxygen() {
@@ -184,6 +196,7 @@ main() {
         install_packages
         run_check "release build and tests" check_release
         run_check "ASan/UBSan build and tests" check_sanitize
+        run_check "instruction counts (callgrind)" check_instructions
         run_check "doxygen" check_doxygen
         run_check "clang-format" check_format
         local line
