@@ -26,6 +26,8 @@ public:
         case errc::shut_down: return "the scheduler was shut down; create a new one";
         case errc::run_abandoned: return "the job's executor shut down without running it";
         case errc::completion_dropped: return "the job's completion handler was destroyed without being called";
+        case errc::lease_lost:
+            return "this scheduler no longer holds the job: its lease expired, or the job was changed or removed";
         default: return "<unknown asched error>";
         }
     }

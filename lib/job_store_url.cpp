@@ -2,6 +2,7 @@
 
 #include <asched/job_store_url.hpp>
 #include <asched/memory_job_store.hpp>
+#include <asched/postgres_job_store.hpp>
 #include <asched/sqlite_job_store.hpp>
 
 #include <stdexcept>
@@ -16,7 +17,8 @@ namespace {
 {
     throw std::invalid_argument(
         "job store URL '" + std::string(url) + "': " + std::string(why) +
-        "; use memory:, sqlite:PATH (relative or absolute) or sqlite:///ABSOLUTE/PATH"
+        "; use memory:, sqlite:PATH (relative or absolute), sqlite:///ABSOLUTE/PATH, postgresql://USER@HOST/DB or "
+        "postgresql:LIBPQ-KEYWORDS"
     );
 }
 
@@ -31,6 +33,18 @@ std::unique_ptr<job_store> open_job_store(
 {
     if (url == "memory:")
         return std::make_unique<memory_job_store>(std::move(executor));
+    // PostgreSQL: the URL is libpq's own (postgresql:// or postgres://); "postgresql:" before keywords passes them on.
+    // It connects in the background: operations wait for the connection, and its failures arrive as store errors
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+        return std::make_unique<postgres_job_store>(
+            std::move(executor),
+            postgres_store_options{.conninfo = std::string(url)}
+        );
+    if (url.starts_with("postgresql:"))
+        return std::make_unique<postgres_job_store>(
+            std::move(executor),
+            postgres_store_options{.conninfo = std::string(url.substr(std::string_view("postgresql:").size()))}
+        );
     constexpr std::string_view sqlite_scheme = "sqlite:";
     if (!url.starts_with(sqlite_scheme))
         reject(url, "unknown kind of store");

@@ -138,13 +138,14 @@ public:
         boost::asio::any_io_executor scheduler_executor,
         void* scheduler,
         const std::type_info* scheduler_type,
-        std::shared_ptr<run_reporter> reporter
+        std::shared_ptr<run_reporter> reporter,
+        std::uint64_t fencing_token = 0
     )
         : code(std::move(code)),
           job_id_(std::move(job_id)),
           arguments_(std::move(arguments)),
           executor_(std::move(scheduler_executor)),
-          context(job_id_, scheduled, arguments_.get(), &executor_, scheduler, scheduler_type),
+          context(job_id_, scheduled, arguments_.get(), &executor_, scheduler, scheduler_type, fencing_token),
           reporter(std::move(reporter))
     {
     }

@@ -16,6 +16,7 @@
 #include <asched/log.hpp>
 #include <asched/scheduler.hpp>
 #include <asched/scheduler_options.hpp>
+#include <asched/shared_job_store.hpp>
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
@@ -79,6 +80,7 @@ struct store_slot
 {
     std::string name{};
     std::shared_ptr<job_store> store{};  // null: the built-in memory store
+    shared_job_store* shared{nullptr};   // the store, when several schedulers share it (jobs are fired under leases)
     bool loaded{false};                  // the jobs stored before start are in the index
     bool reloading{false};               // a read after another process's change is in flight
     bool reload_again{false};            // another change came during that read
@@ -366,6 +368,7 @@ public:
         state_ = scheduler_state::paused;
         for (record* r : index_)
             disarm(*r);
+        release_all_leases();  // a paused scheduler lets the others fire its jobs
         log(log_level::info, "scheduler paused");
         emit(event_code::scheduler_paused, [](event&) {});
     }
@@ -379,6 +382,9 @@ public:
         log(log_level::info, "scheduler resumed");
         emit(event_code::scheduler_resumed, [](event&) {});
         arm_all();
+        for (auto& [name, s] : stores_)
+            if (s.shared != nullptr && s.loaded && !s.removed)
+                acquire(s);
     }
 
     /// Stops timers and executors; with `wait`, thread pools are joined. Completes async_run waiters.
@@ -482,6 +488,15 @@ public:
         for (record* r : index_)
             if (r->indexed && r->store == &s)
                 jobs.push_back(r);
+        if (auto it = sharing_.find(&s); it != sharing_.end())
+        {
+            for (record* r : jobs)
+                if (lease_info* l = find_lease(*r))
+                    send_release(s, leased_write{r->id, l->fencing_token, r->next_run_time, true});
+            it->second->wake_timer.cancel();
+            it->second->renew_timer.cancel();
+            sharing_.erase(it);
+        }
         for (record* r : jobs)
             unindex(*r);
         if (s.store)
@@ -896,10 +911,15 @@ public:
         job_outcome outcome
     ) override
     {
-        if (record* r = find(job_id); r != nullptr && r->serial == serial && r->running > 0)
+        record* r = find(job_id);
+        if (r != nullptr && r->serial == serial && r->running > 0)
             --r->running;
+        else
+            r = nullptr;
         --runs_in_flight_;
         report_outcome(job_id, jobstore, scheduled, std::move(outcome));
+        if (r != nullptr && r->running == 0 && r->store->shared != nullptr)
+            maybe_release(*r);
         maybe_finish_async_shutdown();
     }
 
@@ -1050,9 +1070,10 @@ private:
     /// Arms the job's timer for its next run time when the scheduler runs; disarms it otherwise.
     void arm(record& r)
     {
-        if (state_ != scheduler_state::running || stopping_ || !r.indexed || !r.next_run_time)
+        if (state_ != scheduler_state::running || stopping_ || !r.indexed || !r.next_run_time ||
+            (r.store->shared != nullptr && find_lease(r) == nullptr))
         {
-            disarm(r);
+            disarm(r);  // a shared store's job fires only in the scheduler that holds it
             return;
         }
         // An absolute deadline from one wall-to-timer offset: a slow pass never delays the next one, and runs due
@@ -1129,6 +1150,11 @@ private:
             arm(r);  // woke early: the wall clock moved back
             return;
         }
+        if (r.store->shared != nullptr)
+        {
+            fire_held(r, now);
+            return;
+        }
         const record_ref hold(&r);  // runs below may remove the job
 
         // The common case without plan_runs' bookkeeping: one due time, on time, a free instance. It decides exactly
@@ -1185,7 +1211,7 @@ private:
 
     // ---------------------------------------------------------------------------------------------- runs
 
-    void submit(record& r, instant scheduled)
+    void submit(record& r, instant scheduled, std::uint64_t fencing_token = 0)
     {
         ++r.running;
         ++runs_in_flight_;
@@ -1209,8 +1235,15 @@ private:
         if (ex->runs_inline() && r.code.kind() == task_kind::function)
         {
             // The fast path: no job_run, no reporter, no post, no copies (the context refers to the record)
-            const job_context
-                context(r.id, scheduled, r.arguments.get(), &executor_, owner_, &typeid(basic_scheduler<Clocks>));
+            const job_context context(
+                r.id,
+                scheduled,
+                r.arguments.get(),
+                &executor_,
+                owner_,
+                &typeid(basic_scheduler<Clocks>),
+                fencing_token
+            );
             job_outcome outcome;
             {
                 const running_a_job marker;
@@ -1235,7 +1268,8 @@ private:
             executor_,
             owner_,
             &typeid(basic_scheduler<Clocks>),
-            std::move(reporter)
+            std::move(reporter),
+            fencing_token
         ));
         try
         {
@@ -1253,6 +1287,8 @@ private:
         --r.running;
         --runs_in_flight_;
         report_outcome(r.id, r.store->name, scheduled, std::move(outcome));
+        if (r.running == 0 && r.store->shared != nullptr)
+            maybe_release(r);
         maybe_finish_async_shutdown();
     }
 
@@ -1434,6 +1470,8 @@ private:
     {
         if (!writable(r))
             return;
+        if (r.store->shared != nullptr)
+            forget_lease(r);  // the store revokes every lease on a job it is told to change
         r.store_write = ++r.store->writes;
         try
         {
@@ -1449,6 +1487,8 @@ private:
     {
         if (!writable(r))
             return;
+        if (r.store->shared != nullptr)
+            forget_lease(r);
         r.store_write = ++r.store->writes;
         r.store->store->async_remove(r.id, store_completion(*r.store, r.id, "remove"));
     }
@@ -1456,12 +1496,23 @@ private:
     /// At start (or when a store is added to a started scheduler): loads its jobs and watches for other processes.
     void open_store(store_slot& s)
     {
-        s.store->watch([weak = this->weak_from_this(), ex = executor_, name = s.name] {
-            boost::asio::post(ex, [weak, name] {
-                if (auto self = weak.lock())
-                    self->reload_store(name);
+        s.shared = dynamic_cast<shared_job_store*>(s.store.get());
+        if (s.shared != nullptr)
+            s.shared->watch_shared([weak = this->weak_from_this(),
+                                    ex = executor_,
+                                    name = s.name](shared_store_signal signal, std::optional<instant> when) {
+                boost::asio::post(ex, [weak, name, signal, when] {
+                    if (auto self = weak.lock())
+                        self->on_shared_signal(name, signal, when);
+                });
             });
-        });
+        else
+            s.store->watch([weak = this->weak_from_this(), ex = executor_, name = s.name] {
+                boost::asio::post(ex, [weak, name] {
+                    if (auto self = weak.lock())
+                        self->reload_store(name);
+                });
+            });
         read_store(s);
     }
 
@@ -1572,6 +1623,13 @@ private:
             {
                 if (r->store_write > issued || describe(*r) == d)
                     continue;  // changed here since the read was issued, or unchanged
+                if (s.shared != nullptr && (find_lease(*r) != nullptr || same_definition(describe(*r), d)))
+                {
+                    // A job this scheduler holds is its own to schedule; another's fires only move the next run
+                    if (find_lease(*r) == nullptr)
+                        r->next_run_time = d.paused ? std::nullopt : d.next_run_time;
+                    continue;
+                }
             }
             restore(s, std::move(d), !first);
         }
@@ -1613,6 +1671,8 @@ private:
             for (record* r : gone)
                 remove(*r);
         }
+        if (first && s.shared != nullptr)
+            start_sharing(s);
         if (std::exchange(s.reload_again, false))
             reload_store(s.name);
     }
@@ -1713,6 +1773,561 @@ private:
             }
     }
 
+    // ---------------------------------------------------------------------------------------------- shared stores
+    //
+    // A shared store's jobs are in the index of every scheduler that shares it, but each fires only the jobs it
+    // holds a lease on. The loop per store: take due jobs (a little ahead of time, so that runs start on time), fire
+    // each one once its time comes, record the fire under the lease before the runs start (a scheduler killed
+    // during a run does not make another run it again), and release the job once no run of it is in progress (so
+    // max_instances holds across the cluster). Leases are renewed every third of their time; a fire is never made
+    // on a lease this scheduler could not renew in time.
+
+    /// A job this scheduler holds.
+    struct lease_info
+    {
+        std::uint64_t fencing_token{0};
+        instant deadline{};  // no fire at or after this: the store's lease ends later (see hold_deadline)
+        std::uint32_t fires_in_flight{0};
+    };
+
+    /// A shared store's loop: when to take jobs next, the renewal timer, and the jobs held.
+    struct sharing_state
+    {
+        explicit sharing_state(boost::asio::io_context& io) : wake_timer(io), renew_timer(io) {}
+
+        timer_type wake_timer;
+        timer_type renew_timer;
+        std::optional<instant> wake_at;
+        bool acquiring{false};
+        bool acquire_again{false};
+        bool renewing{false};
+        bool connected{true};
+        std::unordered_map<const record*, lease_info> leases;
+        std::vector<std::string> released_while_renewing;  // not to be taken back from a renewal's older answer
+    };
+
+    /// Jobs taken at most per query, so that one answer stays small.
+    static constexpr std::size_t acquire_batch = 1000;
+    /// Without any signal from the store, it is asked again this often.
+    static constexpr std::chrono::seconds safety_poll{5};
+    /// After a query that took nothing, the next waits at least this long (jobs locked by another scheduler).
+    static constexpr std::chrono::milliseconds idle_backoff{50};
+
+    sharing_state* sharing_of(const store_slot& s) const
+    {
+        auto it = sharing_.find(&s);
+        return it == sharing_.end() ? nullptr : it->second.get();
+    }
+
+    lease_info* find_lease(const record& r) const
+    {
+        sharing_state* c = sharing_of(*r.store);
+        if (c == nullptr)
+            return nullptr;
+        auto it = c->leases.find(&r);
+        return it == c->leases.end() ? nullptr : &it->second;
+    }
+
+    /// Jobs are taken this long before they are due, so that the query's round trip does not make them late.
+    static std::chrono::microseconds lookahead(const store_slot& s)
+    {
+        return std::min<std::chrono::microseconds>(std::chrono::milliseconds{500}, s.shared->lease_time() / 4);
+    }
+
+    /// The last instant a lease taken (or renewed) by a query issued at `issued` may be used: the store counts its
+    /// lease from when it ran the query, which is later, and a tenth is kept back for clock drift and slow handlers.
+    static instant hold_deadline(const store_slot& s, instant issued)
+    {
+        const auto lease = std::chrono::duration_cast<std::chrono::microseconds>(s.shared->lease_time());
+        return issued + lease - lease / 10;
+    }
+
+    static bool same_definition(job_description a, const job_description& b)
+    {
+        a.next_run_time = b.next_run_time;
+        a.paused = b.paused;
+        return a == b;
+    }
+
+    store_slot* live_store(std::string_view name)
+    {
+        auto it = stores_.find(name);
+        if (it == stores_.end() || it->second.removed || !it->second.loaded || stores_closed_)
+            return nullptr;
+        return &it->second;
+    }
+
+    /// After the first read of a shared store: start taking its due jobs and renewing the leases held.
+    void start_sharing(store_slot& s)
+    {
+        auto& c = sharing_[&s];
+        if (!c)
+            c = std::make_unique<sharing_state>(io_);
+        acquire(s);
+        schedule_renewal(s);
+    }
+
+    void stop_sharing()
+    {
+        release_all_leases();
+        for (auto& [slot, c] : sharing_)
+        {
+            c->wake_timer.cancel();
+            c->renew_timer.cancel();
+            c->wake_at.reset();
+        }
+    }
+
+    void on_shared_signal(const std::string& name, shared_store_signal signal, std::optional<instant> when)
+    {
+        if (auto it = stores_.find(name); signal == shared_store_signal::reconnected && it != stores_.end() &&
+                                          !it->second.removed && !it->second.loaded && !stores_closed_)
+        {
+            log(log_level::warning, "job store '" + name + "' is reachable now; reading its jobs");
+            read_store(it->second);  // its first read failed: the store was not reachable at start
+            return;
+        }
+        store_slot* s = live_store(name);
+        sharing_state* c = s == nullptr ? nullptr : sharing_of(*s);
+        if (c == nullptr)
+            return;
+        switch (signal)
+        {
+        case shared_store_signal::jobs_changed: reload_store(name); break;
+        case shared_store_signal::jobs_available:
+            if (when)
+                wake_at(*s, *when - lookahead(*s));
+            else
+                acquire(*s);
+            break;
+        case shared_store_signal::disconnected:
+            if (std::exchange(c->connected, false))
+                report_store_error(
+                    name,
+                    {},
+                    "reach its database (it reconnects by itself; the " + std::to_string(c->leases.size()) +
+                        " jobs held here keep firing while their leases last)",
+                    boost::asio::error::not_connected
+                );
+            break;
+        case shared_store_signal::reconnected:
+            if (!std::exchange(c->connected, true))
+                log(log_level::warning,
+                    "job store '" + name + "' is reachable again; renewing " + std::to_string(c->leases.size()) +
+                        " leases and taking the jobs that came due");
+            renew(*s);
+            acquire(*s);
+            reload_store(name);  // changes announced while disconnected were not heard
+            break;
+        }
+    }
+
+    void acquire(store_slot& s)
+    {
+        sharing_state* c = sharing_of(s);
+        if (c == nullptr || stores_closed_ || s.removed || state_ != scheduler_state::running || stopping_)
+            return;
+        if (c->acquiring)
+        {
+            c->acquire_again = true;
+            return;
+        }
+        c->acquiring = true;
+        c->acquire_again = false;
+        const instant issued = Clocks::now();
+        s.shared->async_acquire(
+            issued + lookahead(s),
+            acquire_batch,
+            boost::asio::bind_executor(
+                executor_,
+                [weak = this->weak_from_this(), name = s.name, issued](error_code ec, std::vector<job_lease> leases) {
+                    if (auto self = weak.lock())
+                        if (store_slot* s = self->live_store(name))
+                            self->acquired(*s, issued, ec, std::move(leases));
+                }
+            )
+        );
+    }
+
+    void acquired(store_slot& s, instant issued, error_code ec, std::vector<job_lease> leases)
+    {
+        sharing_state* c = sharing_of(s);
+        if (c == nullptr)
+            return;
+        c->acquiring = false;
+        if (state_ != scheduler_state::running || stopping_)
+        {
+            // Paused or stopping meanwhile: what was just taken goes back
+            for (job_lease& l : leases)
+                release_unknown(s, l.job.id, l.fencing_token, l.job.next_run_time);
+            return;
+        }
+        if (ec)
+        {
+            if (c->connected)
+                report_store_error(s.name, {}, "take due jobs", ec);
+            wake_at(s, Clocks::now() + std::chrono::seconds{1});
+            return;
+        }
+        const instant deadline = hold_deadline(s, issued);
+        const std::size_t taken = leases.size();
+        for (job_lease& l : leases)
+            hold(s, std::move(l), deadline);
+        if (log_level::debug >= log_threshold_ && taken > 0)
+            log(log_level::debug, "job store '" + s.name + "': took " + std::to_string(taken) + " due jobs");
+        if (taken >= acquire_batch || c->acquire_again)
+            acquire(s);
+        else
+            plan_acquisition(s, taken == 0);
+    }
+
+    /// A job this scheduler now holds: the stored definition wins over the copy here, which may be older.
+    void hold(store_slot& s, job_lease&& l, instant deadline)
+    {
+        sharing_state& c = *sharing_of(s);
+        record* r = find(l.job.id);
+        if (r != nullptr && r->store != &s)
+        {
+            log(log_level::error,
+                "job store '" + s.name + "' holds job '" + l.job.id + "', an id that store '" + r->store->name +
+                    "' uses already; it is left to the other schedulers");
+            release_unknown(s, l.job.id, l.fencing_token, l.job.next_run_time);
+            return;
+        }
+        if (r != nullptr && same_definition(describe(*r), l.job))
+        {
+            r->pending = false;
+            r->next_run_time = l.job.next_run_time;
+        }
+        else
+        {
+            const std::string id = l.job.id;
+            const auto next = l.job.next_run_time;
+            restore(s, std::move(l.job), false);
+            r = find(id);
+            if (r == nullptr || r->store != &s)
+                return;  // it cannot run here (quarantined, with the reason reported)
+            r->next_run_time = next;
+        }
+        c.leases[r] = lease_info{l.fencing_token, deadline, 0};
+        arm(*r);
+    }
+
+    /// Asks the store when a job is next available, and sets the wake-up for then (the safety poll at the latest).
+    void plan_acquisition(store_slot& s, bool took_nothing)
+    {
+        s.shared->async_next_available(boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(), name = s.name, took_nothing](error_code ec, std::optional<instant> t) {
+                auto self = weak.lock();
+                store_slot* s = self ? self->live_store(name) : nullptr;
+                if (s == nullptr)
+                    return;
+                const instant now = Clocks::now();
+                instant at = now + safety_poll;
+                if (!ec && t)
+                    at = std::min(at, *t - lookahead(*s));
+                if (took_nothing)
+                    at = std::max(at, now + idle_backoff);
+                self->wake_at(*s, at);
+            }
+        ));
+    }
+
+    void wake_at(store_slot& s, instant at)
+    {
+        sharing_state* c = sharing_of(s);
+        if (c == nullptr || stores_closed_)
+            return;
+        if (c->wake_at && *c->wake_at <= at)
+            return;  // an earlier wake-up is set
+        c->wake_at = at;
+        c->wake_timer.expires_at(to_timer_time(at));
+        c->wake_timer.async_wait(boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(), name = s.name, at](error_code ec) {
+                auto self = weak.lock();
+                store_slot* s = ec || !self ? nullptr : self->live_store(name);
+                sharing_state* c = s == nullptr ? nullptr : self->sharing_of(*s);
+                if (c == nullptr || c->wake_at != at)
+                    return;  // replaced by an earlier wake-up, or stopped
+                c->wake_at.reset();
+                self->acquire(*s);
+            }
+        ));
+    }
+
+    void schedule_renewal(store_slot& s)
+    {
+        sharing_state* c = sharing_of(s);
+        if (c == nullptr)
+            return;
+        c->renew_timer.expires_at(to_timer_time(Clocks::now() + s.shared->lease_time() / 3));
+        c->renew_timer.async_wait(boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(), name = s.name](error_code ec) {
+                auto self = weak.lock();
+                store_slot* s = ec || !self ? nullptr : self->live_store(name);
+                if (s == nullptr || self->stopping_)
+                    return;
+                self->renew(*s);
+                self->schedule_renewal(*s);
+            }
+        ));
+    }
+
+    void renew(store_slot& s)
+    {
+        sharing_state* c = sharing_of(s);
+        if (c == nullptr || c->renewing || stores_closed_)
+            return;
+        c->renewing = true;
+        c->released_while_renewing.clear();
+        const instant issued = Clocks::now();
+        s.shared->async_renew_leases(boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(), name = s.name, issued](error_code ec, std::vector<held_lease> held) {
+                if (auto self = weak.lock())
+                    if (store_slot* s = self->live_store(name))
+                        self->renewed(*s, issued, ec, std::move(held));
+            }
+        ));
+    }
+
+    void renewed(store_slot& s, instant issued, error_code ec, std::vector<held_lease> held)
+    {
+        sharing_state* c = sharing_of(s);
+        if (c == nullptr)
+            return;
+        c->renewing = false;
+        if (ec)
+        {
+            if (c->connected)
+                report_store_error(s.name, {}, "renew its leases", ec);
+            return;  // the deadlines stay: held jobs stop firing when they pass
+        }
+        const instant deadline = hold_deadline(s, issued);
+        std::unordered_map<std::string_view, const held_lease*> by_id;
+        for (const held_lease& h : held)
+            by_id.emplace(h.id, &h);
+        std::vector<record*> lost;
+        for (auto& [r, info] : c->leases)
+        {
+            auto it = by_id.find(r->id);
+            if (it == by_id.end() || it->second->fencing_token != info.fencing_token)
+            {
+                if (info.fires_in_flight == 0)  // else the fire's own answer tells
+                    lost.push_back(const_cast<record*>(r));
+                continue;
+            }
+            info.deadline = deadline;
+            by_id.erase(it);
+        }
+        for (record* r : lost)
+            lose_lease(*r, "the job store no longer lists it as held here");
+        // Held in the store but not known here as held: an acquisition whose answer was lost with the connection,
+        // or a release that failed. Taken back, unless released since the renewal was asked for
+        for (auto& [id, h] : by_id)
+        {
+            if (std::find(c->released_while_renewing.begin(), c->released_while_renewing.end(), id) !=
+                c->released_while_renewing.end())
+                continue;
+            record* r = find(id);
+            if (r != nullptr && r->store == &s && r->indexed && state_ == scheduler_state::running && !stopping_)
+            {
+                r->next_run_time = h->next_run_time;
+                c->leases[r] = lease_info{h->fencing_token, deadline, 0};
+                arm(*r);
+            }
+            else
+                release_unknown(s, h->id, h->fencing_token, h->next_run_time);
+        }
+        c->released_while_renewing.clear();
+    }
+
+    /// The timer of a job of a shared store: fire it if this scheduler (still) holds it.
+    void fire_held(record& r, instant now)
+    {
+        store_slot& s = *r.store;
+        lease_info* l = find_lease(r);
+        if (l == nullptr)
+        {
+            disarm(r);
+            return;
+        }
+        if (now >= l->deadline)
+        {
+            lose_lease(r, "its lease ran out before the run was due (the job store could not renew it)");
+            return;
+        }
+        const record_ref hold(&r);
+        run_plan plan = plan_runs(
+            r.when,
+            *r.next_run_time,
+            now,
+            run_policy{r.grace, r.coalesce, r.max_instances},
+            r.running
+        );
+        r.next_run_time = plan.next_run_time;
+        if (!plan.missed.empty())
+            report_missed(r, plan.missed);
+        if (!plan.refused.empty())
+            report_refused(r, plan.refused);
+        const bool release = plan.runs.empty() && r.running == 0 && l->fires_in_flight == 0;
+        leased_write w{r.id, l->fencing_token, r.next_run_time, release};
+        const std::uint64_t token = l->fencing_token;
+        if (release)
+            forget_lease(r);
+        else
+        {
+            ++l->fires_in_flight;
+            arm(r);
+        }
+        if (release && !r.next_run_time && r.indexed)
+            retire(r);
+        // The fire is recorded before its runs start: a scheduler that dies during a run does not make another
+        // one run it again
+        s.shared->async_write_leased(
+            std::move(w),
+            boost::asio::bind_executor(
+                executor_,
+                [weak = this->weak_from_this(), ref = record_ref(&r), runs = std::move(plan.runs), release, token](
+                    error_code ec
+                ) mutable {
+                    if (auto self = weak.lock(); self && ref.get()->core() != nullptr)
+                        self->fire_written(*ref.get(), runs, release, token, ec);
+                }
+            )
+        );
+    }
+
+    void fire_written(record& r, const run_times& runs, bool release, std::uint64_t token, error_code ec)
+    {
+        lease_info* l = release ? nullptr : find_lease(r);
+        if (l != nullptr && l->fencing_token != token)
+            l = nullptr;
+        if (l != nullptr)
+            --l->fires_in_flight;
+        if (ec == errc::lease_lost)
+        {
+            if (!runs.empty())
+                log(log_level::warning,
+                    "job '" + r.id + "': this scheduler no longer holds it, so its run scheduled for " +
+                        format_datetime(runs.front(), display_zone(r.when)) +
+                        " is left to the scheduler that does (the job changed, or its lease expired)");
+            if (l != nullptr)
+                lose_lease(r, {});
+            if (!stores_closed_)
+                reload_store(r.store->name);
+            return;
+        }
+        if (ec)
+        {
+            // The store is unreachable: the lease still protects the runs until its deadline
+            const bool may_run = l != nullptr && Clocks::now() < l->deadline && !stores_closed_;
+            report_store_error(
+                r.store->name,
+                r.id,
+                may_run ? "record a fire (its runs start on the strength of the lease)"
+                        : "record a fire; its runs do not start",
+                ec
+            );
+            if (!may_run)
+            {
+                maybe_release(r);
+                return;
+            }
+        }
+        if (release || !r.indexed)
+            return;
+        const record_ref hold(&r);
+        for (const instant t : runs)
+        {
+            if (!r.indexed)
+                break;
+            submit(r, t, token);
+        }
+        if (!r.next_run_time && r.indexed)
+            retire(r);  // the leased write deleted it from the store
+        else
+            maybe_release(r);
+    }
+
+    /// Releases a held job once no run of it is in progress and no fire of it is being recorded.
+    void maybe_release(record& r)
+    {
+        lease_info* l = find_lease(r);
+        if (l == nullptr || r.running != 0 || l->fires_in_flight != 0 || stores_closed_)
+            return;
+        leased_write w{r.id, l->fencing_token, r.next_run_time, true};
+        forget_lease(r);
+        send_release(*r.store, std::move(w));
+    }
+
+    void release_unknown(store_slot& s, const std::string& id, std::uint64_t token, std::optional<instant> next)
+    {
+        send_release(s, leased_write{id, token, next, true});
+    }
+
+    void send_release(store_slot& s, leased_write&& w)
+    {
+        if (stores_closed_)
+            return;
+        if (sharing_state* c = sharing_of(s); c != nullptr && c->renewing)
+            c->released_while_renewing.push_back(w.id);
+        std::string id = w.id;
+        s.shared->async_write_leased(
+            std::move(w),
+            boost::asio::bind_executor(
+                executor_,
+                [weak = this->weak_from_this(), name = s.name, id = std::move(id)](error_code ec) {
+                    auto self = weak.lock();
+                    if (!self || !ec || ec == errc::lease_lost)
+                        return;  // lost: not ours to release any more
+                    sharing_state* c = nullptr;
+                    if (store_slot* s = self->live_store(name))
+                        c = self->sharing_of(*s);
+                    if (c != nullptr && c->connected)
+                        self->report_store_error(name, id, "release", ec);
+                }
+            )
+        );
+    }
+
+    void release_all_leases()
+    {
+        for (auto& [slot, c] : sharing_)
+        {
+            std::vector<record*> held;
+            held.reserve(c->leases.size());
+            for (auto& [r, info] : c->leases)
+                held.push_back(const_cast<record*>(r));
+            for (record* r : held)
+            {
+                lease_info* l = find_lease(*r);
+                if (l == nullptr)
+                    continue;
+                leased_write w{r->id, l->fencing_token, r->next_run_time, true};
+                forget_lease(*r);
+                send_release(*r->store, std::move(w));
+            }
+        }
+    }
+
+    /// This scheduler no longer holds the job: it stops firing it.
+    void forget_lease(record& r)
+    {
+        if (sharing_state* c = sharing_of(*r.store); c != nullptr && c->leases.erase(&r) != 0)
+            disarm(r);
+    }
+
+    void lose_lease(record& r, const std::string& why)
+    {
+        forget_lease(r);
+        if (!why.empty())
+            log(log_level::warning, "job '" + r.id + "' is no longer held by this scheduler: " + why);
+    }
+
     // ---------------------------------------------------------------------------------------------- removal
 
     /// Frees a record no one refers to any more, in a handler posted behind the work already queued: destroying a
@@ -1752,7 +2367,10 @@ private:
         ++retired_in_index_;
         post_sweep();
         announce_removal(r);
-        write_remove(r);
+        if (r.store->shared != nullptr)
+            forget_lease(r);  // the fire's leased write deleted it from the store
+        else
+            write_remove(r);
     }
 
     /// Erases retired jobs from the index and releases the index's references.
@@ -1785,6 +2403,8 @@ private:
     {
         r.indexed = false;
         r.in_index = false;
+        if (r.store->shared != nullptr)
+            forget_lease(r);
         disarm(r);
         index_.erase(&r);
         record_ref::release(&r);
@@ -1847,6 +2467,7 @@ private:
         if (shut_down_)
             return;
         stop_timers();
+        stop_sharing();  // held jobs are released, so that other schedulers take them at once
         close_stores();  // pending writes are committed first: nothing written is lost
         shut_down_ = true;
         stopping_ = false;
@@ -1975,6 +2596,7 @@ private:
     std::map<std::string, store_slot, std::less<>> stores_;
     store_slot* default_store_{nullptr};
     bool stores_closed_{false};
+    std::unordered_map<const store_slot*, std::unique_ptr<sharing_state>> sharing_;
     instant offset_wall_{};
     typename timer_clock::time_point offset_timer_{};
     std::optional<typename Clocks::step_watcher> step_watcher_;

@@ -4,6 +4,9 @@
 #include <asched/job_context.hpp>
 #include <asched/task.hpp>
 
+#include <chrono>
+#include <cstdio>
+#include <date/date.h>
 #include <stdexcept>
 
 namespace asched {
@@ -24,6 +27,29 @@ const boost::asio::any_io_executor& job_context::scheduler_executor() const noex
 {
     static const boost::asio::any_io_executor none;
     return scheduler_executor_ ? *scheduler_executor_ : none;
+}
+
+std::string job_context::idempotency_key() const
+{
+    // Fixed width, always UTC and microseconds: the key must not depend on any zone or on how the time is shown
+    const auto micros = date::floor<std::chrono::microseconds>(scheduled_run_time_);
+    const auto day = date::floor<date::days>(micros);
+    const date::year_month_day ymd(day);
+    const date::hh_mm_ss<std::chrono::microseconds> tod(micros - day);
+    char text[48];
+    std::snprintf(
+        text,
+        sizeof text,
+        "@%04d-%02u-%02uT%02d:%02d:%02d.%06dZ",
+        static_cast<int>(ymd.year()),
+        static_cast<unsigned>(ymd.month()),
+        static_cast<unsigned>(ymd.day()),
+        static_cast<int>(tod.hours().count()),
+        static_cast<int>(tod.minutes().count()),
+        static_cast<int>(tod.seconds().count()),
+        static_cast<int>(tod.subseconds().count())
+    );
+    return *job_id_ + text;
 }
 
 namespace {

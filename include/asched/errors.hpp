@@ -76,6 +76,9 @@ enum class errc
     run_abandoned,
     /// A callback job destroyed its completion handler without calling it.
     completion_dropped,
+    /// A shared job store refused a write about a job this scheduler no longer holds: its lease expired and another
+    /// scheduler took the job, or the job was changed or removed meanwhile.
+    lease_lost,
 };
 
 }  // namespace asched

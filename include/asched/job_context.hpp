@@ -12,6 +12,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,14 +51,16 @@ public:
         const job_arguments* arguments = nullptr,
         const boost::asio::any_io_executor* scheduler_executor = nullptr,
         void* scheduler = nullptr,
-        const std::type_info* scheduler_type = nullptr
+        const std::type_info* scheduler_type = nullptr,
+        std::uint64_t fencing_token = 0
     ) noexcept
         : job_id_(&job_id),
           scheduled_run_time_(scheduled_run_time),
           arguments_(arguments),
           scheduler_executor_(scheduler_executor),
           scheduler_(scheduler),
-          scheduler_type_(scheduler_type)
+          scheduler_type_(scheduler_type),
+          fencing_token_(fencing_token)
     {
     }
 
@@ -68,7 +71,8 @@ public:
         const job_arguments* = nullptr,
         const boost::asio::any_io_executor* = nullptr,
         void* = nullptr,
-        const std::type_info* = nullptr
+        const std::type_info* = nullptr,
+        std::uint64_t = 0
     ) = delete;
 
     /// @brief The job's id.
@@ -76,6 +80,21 @@ public:
 
     /// @brief The time this run was scheduled for (not when it started).
     instant scheduled_run_time() const noexcept { return scheduled_run_time_; }
+
+    /**
+     * @brief A key naming this run, the same in every scheduler and every retry: the job's id and the scheduled
+     * time in UTC to the microsecond, as `"<id>@2026-11-21T03:00:00.000000Z"`. A downstream system that records the
+     * keys it has seen can refuse a second delivery of the same run.
+     */
+    std::string idempotency_key() const;
+
+    /**
+     * @brief For a job of a shared store (@ref shared_job_store): the token of the lease this run was started
+     * under; it grows with every lease taken on the job, in any scheduler. A downstream system that remembers the
+     * highest token it has seen for a job can refuse work from a scheduler whose lease has since expired (its token
+     * is lower). 0 for jobs of other stores, and for @ref basic_scheduler::run_job_now.
+     */
+    std::uint64_t fencing_token() const noexcept { return fencing_token_; }
 
     /// @brief The job's positional JSON arguments; empty when it has none.
     const boost::json::array& args() const noexcept;
@@ -109,6 +128,7 @@ private:
     const boost::asio::any_io_executor* scheduler_executor_;
     void* scheduler_;
     const std::type_info* scheduler_type_;
+    std::uint64_t fencing_token_;
 };
 
 }  // namespace asched
