@@ -28,7 +28,8 @@ using steady = std::chrono::steady_clock;
 
 // ------------------------------------------------------------------------------------------------------- options
 
-// `--runs N` (repetitions of each system), `--n N` (jobs), `--only asched|raw` (one system, for profiling)
+// `--runs N` (repetitions of each system), `--n N` (jobs), `--only asched|raw` (one system, for profiling),
+// `--samples PREFIX` (lateness values of each repetition into PREFIX-<system>-<run>.bin, for bench/compare's plots)
 struct options
 {
     int runs = 5;
@@ -36,11 +37,18 @@ struct options
     long n = 0;
     bool run_asched = true;
     bool run_raw = true;
+    std::string samples{};
 };
+
+/// `--samples PREFIX` (set by parse_options), for repetition_with_lead; empty: no samples are written.
+inline std::string samples_prefix;
+/// Where a repetition writes its lateness values: PREFIX-<system>-<run>.bin; empty: nowhere. Set by
+/// repetition_with_lead before each child process starts.
+inline std::string samples_file;
 
 [[noreturn]] inline void usage(const char* program)
 {
-    std::fprintf(stderr, "usage: %s [--runs N] [--n JOBS] [--only asched|raw]\n", program);
+    std::fprintf(stderr, "usage: %s [--runs N] [--n JOBS] [--only asched|raw] [--samples PREFIX]\n", program);
     std::exit(2);
 }
 
@@ -64,11 +72,14 @@ inline options parse_options(int argc, char** argv, int default_runs, long defau
             o.run_raw = false;
         else if (arg == "--only" && std::string_view(value) == "raw")
             o.run_asched = false;
+        else if (arg == "--samples")
+            o.samples = value;
         else
             usage(argv[0]);
     }
     if (o.runs < 1 || o.n < 1)
         usage(argv[0]);
+    samples_prefix = o.samples;
     return o;
 }
 
@@ -163,6 +174,8 @@ Result repetition_with_lead(
     Report report
 )
 {
+    if (!samples_prefix.empty())
+        samples_file = samples_prefix + "-" + system + "-" + std::to_string(run) + ".bin";
     for (;;)
     {
         const auto lead = std::chrono::microseconds{static_cast<long>((1.0 + 1.5 * longest_setup_s) * 1e6)};
@@ -212,6 +225,25 @@ inline double resident_bytes()
     return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
 }
 
+// The peak resident memory of this process so far, in bytes (VmHWM in /proc/self/status)
+inline double peak_resident_bytes()
+{
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f != nullptr && std::fgets(line, sizeof line, f) != nullptr)
+        if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    if (f != nullptr)
+        std::fclose(f);
+    if (kb < 0)
+    {
+        std::fprintf(stderr, "error: cannot read VmHWM from /proc/self/status\n");
+        std::exit(1);
+    }
+    return static_cast<double>(kb) * 1024.0;
+}
+
 // User + system CPU time of this process (all threads), in µs
 inline double cpu_us()
 {
@@ -257,6 +289,20 @@ private:
     std::vector<std::int64_t> values_;
     std::size_t count_ = 0;
 };
+
+/// Writes lateness values in ns as native 64-bit integers (what bench/compare reads) to `samples_file`, if set.
+inline void write_samples(const std::vector<std::int64_t>& ns)
+{
+    if (samples_file.empty())
+        return;
+    std::FILE* f = std::fopen(samples_file.c_str(), "wb");
+    if (f == nullptr || std::fwrite(ns.data(), sizeof(std::int64_t), ns.size(), f) != ns.size())
+    {
+        std::fprintf(stderr, "error: cannot write %s\n", samples_file.c_str());
+        std::exit(1);
+    }
+    std::fclose(f);
+}
 
 struct percentiles
 {

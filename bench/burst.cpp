@@ -7,7 +7,8 @@
 // lateness is that time - T, and the rate is 100,000 / (last run - T). Every run must happen: the benchmark
 // counts runs and job_missed events (through a listener for job_missed only) and prints `burst_dropped`, the
 // runs missing over all repetitions. Each repetition runs in a fresh child process; the two systems alternate.
-// Prints medians of 5 runs (or --runs N); `burst_lateness_max_us` last.
+// Prints medians of 5 runs (or --runs N); `burst_lateness_max_us` last. `--samples PREFIX` writes each
+// repetition's lateness values (ns, int64) to PREFIX-<system>-<run>.bin.
 #include <asched/scheduler.hpp>
 #include <asched/triggers.hpp>
 
@@ -68,6 +69,7 @@ burst_result summarise(
     const std::int64_t due_ns = due.time_since_epoch().count();
     for (std::int64_t& t : times)
         t -= due_ns;
+    bench::write_samples(times);
     const bench::percentiles p = bench::lateness_percentiles(times);
     r.runs_per_s = static_cast<double>(times.size()) / (p.max_us / 1e6);
     r.first_us = static_cast<double>(times.front()) / 1e3;  // sorted by lateness_percentiles

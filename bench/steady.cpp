@@ -10,7 +10,8 @@
 // child process; the two systems alternate.
 //
 // A repetition takes about 11 s per system, so the default is 3 repetitions; the recorded figures use --runs 5.
-// Prints medians; `steady_lateness_p99_us` last.
+// Prints medians; `steady_lateness_p99_us` last. `--samples PREFIX` writes each repetition's lateness values (ns,
+// int64) to PREFIX-<system>-<run>.bin.
 #include <asched/scheduler.hpp>
 #include <asched/triggers.hpp>
 
@@ -113,6 +114,7 @@ steady_result summarise(bench::steady::time_point setup_start, bench::steady::ti
     if (runs == 0)
         return r;
     r.cpu_us_per_run = (cpu_end_us - cpu_start_us) / static_cast<double>(runs);
+    bench::write_samples(lateness.values());
     const bench::percentiles p = bench::lateness_percentiles(lateness.values());
     r.p50_us = p.p50_us;
     r.p99_us = p.p99_us;
