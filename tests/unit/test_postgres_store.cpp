@@ -1,0 +1,380 @@
+// Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+//
+// The PostgreSQL job store against a real, throwaway server (one per test process): the plain store operations,
+// leases and fencing tokens between two holders, lease expiry, and schedulers sharing one database. Leases are timed
+// by the server's clock, so the scheduler cases run on the system clocks with short intervals, and check what must
+// hold whatever the machine's speed: no run twice, no gap in a job's runs.
+
+#include <asched/postgres_job_store.hpp>
+#include <asched/scheduler.hpp>
+#include <asched/triggers.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/pg_server.hpp"
+#include "lib/pg_connection.hpp"
+
+using namespace std::chrono_literals;
+using asched::errc;
+using asched::instant;
+using asched::job_description;
+using asched::job_lease;
+using asched::leased_write;
+using asched::postgres_job_store;
+using asched::postgres_store_options;
+using boost::system::error_code;
+
+namespace {
+
+asched::test::pg_server& server()
+{
+    static asched::test::pg_server instance({"fsync=off"});
+    return instance;
+}
+
+/// Runs the io_context until `done` holds, for at most `limit` of real time.
+template <class Predicate>
+bool run_until(boost::asio::io_context& io, Predicate done, std::chrono::milliseconds limit = 10s)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!done())
+    {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        io.restart();
+        io.run_for(5ms);
+    }
+    return true;
+}
+
+/// The result of one asynchronous store call, awaited on the io_context.
+template <class... Values>
+struct outcome
+{
+    bool done{false};
+    error_code ec;
+    std::tuple<Values...> values;
+
+    auto handler()
+    {
+        return [this](error_code e, Values... v) {
+            ec = e;
+            values = std::tuple<Values...>(std::move(v)...);
+            done = true;
+        };
+    }
+};
+
+template <class... Values, class Start>
+outcome<Values...> await(boost::asio::io_context& io, Start start)
+{
+    outcome<Values...> o;
+    start(o.handler());
+    BOOST_REQUIRE(run_until(io, [&] { return o.done; }));
+    return o;
+}
+
+/// A fresh table prefix per test, so that tests in one process do not see each other's jobs.
+std::string fresh_prefix()
+{
+    static int n = 0;
+    return "t" + std::to_string(++n) + "_" + std::to_string(::getpid());
+}
+
+postgres_store_options options_for(const std::string& prefix, std::chrono::milliseconds lease = 30s)
+{
+    return postgres_store_options{.conninfo = server().conninfo(), .table_prefix = prefix, .lease_time = lease};
+}
+
+job_description due_job(const std::string& id, instant next)
+{
+    return job_description{
+        .id = id,
+        .task_name = "work",
+        .trigger = asched::interval_trigger(1s),
+        .next_run_time = next,
+    };
+}
+
+instant now_s() { return std::chrono::floor<std::chrono::seconds>(asched::system_clocks::now()); }
+
+void run_sql(boost::asio::io_context& io, const std::string& sql)
+{
+    auto conn = asched::detail::pg_connection::create(io.get_executor(), server().conninfo());
+    auto connected = await<std::string>(io, [&](auto h) { conn->async_connect(5s, std::move(h)); });
+    BOOST_REQUIRE(!connected.ec);
+    auto r = await<asched::detail::pg_result>(io, [&](auto h) { conn->async_query(sql, {}, std::move(h)); });
+    BOOST_REQUIRE_MESSAGE(!r.ec, std::get<0>(r.values).error);
+    conn->close();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(postgres_store)
+
+BOOST_AUTO_TEST_CASE(stores_finds_updates_and_removes_jobs)
+{
+    boost::asio::io_context io;
+    postgres_job_store store(io.get_executor(), options_for(fresh_prefix()));
+    const instant t = now_s() + 60s;
+
+    auto added = await<>(io, [&](auto h) { store.async_add(due_job("a", t + 5s), false, std::move(h)); });
+    BOOST_TEST(!added.ec);
+    BOOST_TEST(await<>(io, [&](auto h) {
+                   store.async_add(due_job("b", t), false, std::move(h));
+               }).ec.failed() == false);
+    auto again = await<>(io, [&](auto h) { store.async_add(due_job("a", t), false, std::move(h)); });
+    BOOST_TEST(again.ec == error_code(errc::conflicting_job_id));
+
+    job_description paused = due_job("p", t);
+    paused.next_run_time.reset();
+    paused.paused = true;
+    BOOST_TEST(!await<>(io, [&](auto h) { store.async_add(paused, false, std::move(h)); }).ec);
+
+    auto all = await<asched::job_listing>(io, [&](auto h) { store.async_all_jobs(std::move(h)); });
+    BOOST_REQUIRE(!all.ec);
+    std::vector<std::string> order;
+    for (const auto& d : std::get<0>(all.values).jobs)
+        order.push_back(d.id);
+    BOOST_TEST(order == (std::vector<std::string>{"b", "a", "p"}), boost::test_tools::per_element());
+    BOOST_TEST((std::get<0>(all.values).jobs.front() == due_job("b", t)));
+    BOOST_TEST((std::get<0>(all.values).jobs.back() == paused));
+
+    auto found = await<std::optional<job_description>>(io, [&](auto h) { store.async_find("a", std::move(h)); });
+    BOOST_REQUIRE(std::get<0>(found.values).has_value());
+    BOOST_TEST((*std::get<0>(found.values)->next_run_time == t + 5s));
+
+    job_description changed = due_job("a", t + 1s);
+    changed.max_instances = 3;
+    BOOST_TEST(!await<>(io, [&](auto h) { store.async_update(changed, std::move(h)); }).ec);
+    found = await<std::optional<job_description>>(io, [&](auto h) { store.async_find("a", std::move(h)); });
+    BOOST_TEST((*std::get<0>(found.values) == changed));
+
+    auto due = await<asched::job_listing>(io, [&](auto h) { store.async_due_jobs(t + 1s, std::move(h)); });
+    BOOST_TEST(std::get<0>(due.values).jobs.size() == 2u);
+    auto earliest = await<std::optional<instant>>(io, [&](auto h) {
+        store.async_earliest_next_run_time(std::move(h));
+    });
+    BOOST_TEST((*std::get<0>(earliest.values) == t));
+
+    BOOST_TEST(!await<>(io, [&](auto h) { store.async_remove("a", std::move(h)); }).ec);
+    BOOST_TEST(await<>(io, [&](auto h) {
+                   store.async_remove("a", std::move(h));
+               }).ec == error_code(errc::job_not_found));
+    BOOST_TEST(await<>(io, [&](auto h) {
+                   store.async_update(changed, std::move(h));
+               }).ec == error_code(errc::job_not_found));
+    found = await<std::optional<job_description>>(io, [&](auto h) { store.async_find("a", std::move(h)); });
+    BOOST_TEST(!std::get<0>(found.values).has_value());
+    store.close();
+}
+
+BOOST_AUTO_TEST_CASE(a_row_that_cannot_be_read_is_quarantined_not_lost)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    postgres_job_store store(io.get_executor(), options_for(prefix));
+    BOOST_TEST(!await<>(io, [&](auto h) { store.async_add(due_job("good", now_s()), false, std::move(h)); }).ec);
+    run_sql(io, "INSERT INTO " + prefix + "_jobs (id, next_run_time, document) VALUES ('bad', now(), '{\"x\": 1}')");
+
+    auto all = await<asched::job_listing>(io, [&](auto h) { store.async_all_jobs(std::move(h)); });
+    BOOST_REQUIRE(!all.ec);
+    BOOST_TEST(std::get<0>(all.values).jobs.size() == 1u);
+    BOOST_REQUIRE(std::get<0>(all.values).quarantined.size() == 1u);
+    BOOST_TEST(std::get<0>(all.values).quarantined[0].id == "bad");
+    BOOST_TEST(std::get<0>(all.values).quarantined[0].reason.find("cannot be read") != std::string::npos);
+    // Moved aside with its document, in the same database
+    run_sql(
+        io,
+        "DO $$ BEGIN IF (SELECT count(*) FROM " + prefix +
+            "_quarantined_jobs WHERE id = 'bad' AND document LIKE '%\"x\"%') <> 1 THEN RAISE 'not moved'; END IF; "
+            "END $$"
+    );
+    store.close();
+}
+
+BOOST_AUTO_TEST_CASE(leases_go_to_one_holder_and_fencing_tokens_grow)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    postgres_job_store a(io.get_executor(), options_for(prefix));
+    postgres_job_store b(io.get_executor(), options_for(prefix));
+    BOOST_TEST(a.holder() != b.holder());
+    const instant t = now_s() - 1s;
+    for (int i = 0; i < 10; ++i)
+        BOOST_TEST(!await<>(io, [&](auto h) {
+                        a.async_add(due_job("j" + std::to_string(i), t), false, std::move(h));
+                    }).ec);
+
+    auto first = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 6, std::move(h)); });
+    BOOST_REQUIRE(!first.ec);
+    BOOST_TEST(std::get<0>(first.values).size() == 6u);
+    auto second = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t + 1h, 100, std::move(h)); });
+    BOOST_TEST(std::get<0>(second.values).size() == 4u);  // only what a does not hold
+    std::set<std::string> ids;
+    for (const auto* side : {&first, &second})
+        for (const job_lease& l : std::get<0>(side->values))
+        {
+            ids.insert(l.job.id);
+            BOOST_TEST(l.fencing_token == 1u);
+            BOOST_TEST((*l.job.next_run_time == t));
+        }
+    BOOST_TEST(ids.size() == 10u);
+
+    const job_lease held = std::get<0>(first.values).front();
+    // The other holder cannot write under a's lease, even with the right token
+    BOOST_TEST(await<>(io, [&](auto h) {
+                   b.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 1s, true}, std::move(h));
+               }).ec == error_code(errc::lease_lost));
+    // a records a fire (keeping the lease), then releases
+    BOOST_TEST(!await<>(io, [&](auto h) {
+                    a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 1s, false}, std::move(h));
+                }).ec);
+    auto renewed = await<std::vector<asched::held_lease>>(io, [&](auto h) { a.async_renew_leases(std::move(h)); });
+    BOOST_TEST(std::get<0>(renewed.values).size() == 6u);
+    BOOST_TEST(!await<>(io, [&](auto h) {
+                    a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 1s, true}, std::move(h));
+                }).ec);
+    // Released: b takes it, under the next token; a's old token is refused from now on
+    auto taken = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t + 1h, 100, std::move(h)); });
+    BOOST_REQUIRE(std::get<0>(taken.values).size() == 1u);
+    BOOST_TEST(std::get<0>(taken.values)[0].job.id == held.job.id);
+    BOOST_TEST(std::get<0>(taken.values)[0].fencing_token == 2u);
+    BOOST_TEST((*std::get<0>(taken.values)[0].job.next_run_time == t + 1s));
+    BOOST_TEST(await<>(io, [&](auto h) {
+                   a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 2s, true}, std::move(h));
+               }).ec == error_code(errc::lease_lost));
+    // A finished trigger deletes the job under the lease
+    BOOST_TEST(!await<>(io, [&](auto h) {
+                    b.async_write_leased(leased_write{held.job.id, 2, std::nullopt, true}, std::move(h));
+                }).ec);
+    auto gone = await<std::optional<job_description>>(io, [&](auto h) { b.async_find(held.job.id, std::move(h)); });
+    BOOST_TEST(!std::get<0>(gone.values).has_value());
+    // A change through the plain interface revokes the lease
+    const job_lease other = std::get<0>(second.values).front();
+    BOOST_TEST(!await<>(io, [&](auto h) { a.async_update(due_job(other.job.id, t + 5s), std::move(h)); }).ec);
+    BOOST_TEST(await<>(io, [&](auto h) {
+                   b.async_write_leased(leased_write{other.job.id, other.fencing_token, t + 1s, true}, std::move(h));
+               }).ec == error_code(errc::lease_lost));
+    a.close();
+    b.close();
+}
+
+BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_another_holder)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    postgres_job_store a(io.get_executor(), options_for(prefix, 300ms));
+    postgres_job_store b(io.get_executor(), options_for(prefix, 300ms));
+    const instant t = now_s() - 1s;
+    BOOST_TEST(!await<>(io, [&](auto h) { a.async_add(due_job("x", t), false, std::move(h)); }).ec);
+    auto by_a = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 10, std::move(h)); });
+    BOOST_REQUIRE(std::get<0>(by_a.values).size() == 1u);
+    auto none = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, std::move(h)); });
+    BOOST_TEST(std::get<0>(none.values).empty());
+    auto available = await<std::optional<instant>>(io, [&](auto h) { b.async_next_available(std::move(h)); });
+    BOOST_REQUIRE(std::get<0>(available.values).has_value());
+    BOOST_TEST((*std::get<0>(available.values) > t));  // the lease's expiry, not the due time
+
+    // a stops renewing (as a dead scheduler would): b gets the job once the lease has expired
+    std::vector<job_lease> taken;
+    BOOST_TEST(run_until(
+        io,
+        [&] {
+            auto r = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, std::move(h)); });
+            taken = std::get<0>(r.values);
+            return !taken.empty();
+        },
+        5s
+    ));
+    BOOST_REQUIRE(taken.size() == 1u);
+    BOOST_TEST(taken[0].fencing_token == 2u);
+    auto late = await<>(io, [&](auto h) { a.async_write_leased(leased_write{"x", 1, t + 1s, true}, std::move(h)); });
+    BOOST_TEST(late.ec == error_code(errc::lease_lost));
+    a.close();
+    b.close();
+}
+
+BOOST_AUTO_TEST_CASE(two_schedulers_fire_every_run_once)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    struct run
+    {
+        std::string job;
+        instant scheduled;
+        int scheduler;
+        std::uint64_t token;
+        std::string key;
+    };
+    std::mutex mutex;  // runs go to each scheduler's default executor, a thread pool
+    std::vector<run> runs;
+    std::vector<std::unique_ptr<asched::scheduler>> schedulers;
+    for (int n = 0; n < 2; ++n)
+    {
+        auto& s = schedulers.emplace_back(std::make_unique<asched::scheduler>(io));
+        s->register_task("record", [&runs, &mutex, n](const asched::job_context& ctx) {
+            const std::lock_guard lock(mutex);
+            runs.push_back(run{ctx.job_id(), ctx.scheduled_run_time(), n, ctx.fencing_token(), ctx.idempotency_key()});
+        });
+        s->add_jobstore("shared", std::make_shared<postgres_job_store>(io.get_executor(), options_for(prefix, 2s)));
+        for (int i = 0; i < 20; ++i)
+            s->add_job(
+                "record",
+                asched::interval_trigger(200ms),
+                asched::job_options{
+                    .id = "job" + std::to_string(i),
+                    .jobstore = "shared",
+                    .misfire_grace_time = std::chrono::microseconds(30s),
+                    .coalesce = false,
+                    .replace_existing = true,
+                }
+            );
+        s->start();
+    }
+    run_until(
+        io,
+        [] { return false; },
+        3s
+    );
+    for (auto& s : schedulers)
+        s->shutdown();
+    run_until(
+        io,
+        [] { return false; },
+        200ms
+    );
+
+    std::map<std::string, std::set<instant>> by_job;
+    std::size_t duplicates = 0;
+    std::set<int> who;
+    for (const run& r : runs)
+    {
+        duplicates += by_job[r.job].insert(r.scheduled).second ? 0 : 1;
+        who.insert(r.scheduler);
+        BOOST_TEST(r.token > 0u);
+        BOOST_TEST(r.key.starts_with(r.job + "@"));
+    }
+    BOOST_TEST_MESSAGE("runs: " << runs.size() << ", duplicates: " << duplicates);
+    BOOST_TEST(duplicates == 0u);
+    BOOST_TEST(by_job.size() == 20u);
+    for (const auto& [job, times] : by_job)
+    {
+        BOOST_TEST(times.size() >= 5u, job << " ran " << times.size() << " times");
+        // No gap: consecutive runs are one interval apart
+        for (auto it = std::next(times.begin()); it != times.end(); ++it)
+            BOOST_TEST((*it - *std::prev(it) == 200ms), job << " has a gap before " << it->time_since_epoch().count());
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
