@@ -54,7 +54,7 @@ def parse_options():
     p.add_argument("--no-docs", dest="docs", action="store_false", help="print only")
     p.add_argument("--no-apscheduler", action="store_true", help="asched and raw Asio only")
     p.add_argument("--only", help="workloads to run, comma-separated, of: instructions, cron_next, add, burst, "
-                                  "sqlite, scaling, steady (targets of the others are then not checked)")
+                                  "sqlite, scaling, steady, profile (targets of the others are then not checked)")
     p.add_argument("--from-results", metavar="JSON",
                    help="run nothing: print, check and write the docs from a results.json of an earlier run")
     p.add_argument("--build-dir", default=str(ROOT / "build" / "bench"), help="the Release build with the benchmarks")
@@ -117,7 +117,7 @@ class Runner:
             f.write(f"$ {' '.join(str(c) for c in command)}\n")
             try:
                 proc = subprocess.Popen([str(c) for c in command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, cwd=str(ROOT))
+                                        text=True, cwd=str(ROOT), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
                 out, err = proc.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
                 proc.kill()
@@ -432,6 +432,9 @@ class Comparison:
                     state = aps_state.setdefault(n, {"setup": 60e-6 * n})
                     progress(f"scaling: {n:,} jobs on APScheduler")
                     self.take_aps_scaling(self.burst_aps(n, i, state, f"scaling-{n}"), n)
+        for n in [n for n in self.o.sizes if n <= 100_000]:
+            progress(f"scaling: instructions per add and per burst run at {n:,} jobs (callgrind)")
+            self.instructions_at(n)
         for n in self.o.sizes:
             progress(f"scaling: a SQLite file of {n:,} jobs, then {self.o.scaling_runs} starts over it (asched)")
             _, m = self.run.run(f"scaling-sqlite-{n}", [self.cpp("scaling"), "--sqlite", "--n", n, "--runs",
@@ -448,6 +451,23 @@ class Comparison:
             self.r.notes["scaling@aps"] = ("APScheduler at 10,000 and 100,000 jobs only: at 1,000,000 adding takes a "
                                            "minute and its burst, which deletes each finished job from the front of "
                                            "a sorted list, far longer")
+
+    def instructions_at(self, n):
+        """Instructions per add and per burst run with n jobs: bench_instructions under callgrind (exact; at
+        1,000,000 jobs it would take minutes, so the scaling counts stop at 100,000)."""
+        with tempfile.TemporaryDirectory(prefix="asched-compare-callgrind-") as tmp:
+            code, _ = self.run.run(f"scaling-instructions-{n}", [
+                "valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.out", "--dump-instr=no",
+                self.cpp("instructions"), "--phases", "asched_add,raw_add,asched_burst,raw_burst", "--n", n], 600)
+            for dump in Path(tmp).glob("callgrind.out.*"):
+                text = dump.read_text(errors="replace")
+                label = re.search(r"^desc: Trigger: Client Request: (\w+)/(\d+)$", text, re.M)
+                total = re.search(r"^summary: (\d+)$", text, re.M)
+                if not (label and total):
+                    continue
+                system, what = label.group(1).split("_", 1)
+                key = {"add": "scaling_instructions_add", "burst": "scaling_instructions_burst_run"}[what]
+                self.r.add(f"{key}@{n}", system, int(total.group(1)) / int(label.group(2)))
 
     # --- steady
 
@@ -603,6 +623,8 @@ SCALING_ROWS = [
     ("burst, runs per s", "scaling_burst_runs_per_s", 0),
     ("burst, last run after T, ms", "scaling_burst_last_ms", 1),
     ("burst, runs dropped (all repetitions)", "scaling_burst_dropped", 0),
+    ("instructions per add (callgrind)", "scaling_instructions_add", 0),
+    ("instructions per burst run (callgrind)", "scaling_instructions_burst_run", 0),
     ("SQLite file of N jobs: start, s", "scaling_sqlite_start_s", 3),
     ("SQLite file of N jobs: start, resident MB", "scaling_sqlite_start_rss_mb", 1),
 ]
@@ -624,16 +646,20 @@ def scaling_rows(r):
             if all(c == "–" for c in cells):
                 continue
             growth = ""
-            lo, hi = r.median(f"{key}@{sizes[0]}", system), r.median(f"{key}@{sizes[-1]}", system)
-            if len(sizes) > 1 and lo and hi and key not in ("scaling_add_s", "scaling_burst_dropped",
+            present = [n for n in sizes if r.get(f"{key}@{n}", system)]
+            n_lo, n_hi = (present[0], present[-1]) if present else (0, 0)
+            lo, hi = r.median(f"{key}@{n_lo}", system), r.median(f"{key}@{n_hi}", system)
+            if len(present) > 1 and lo and hi and key not in ("scaling_add_s", "scaling_burst_dropped",
                                                              "scaling_rss_mb", "scaling_peak_rss_mb",
                                                              "scaling_burst_last_ms"):
                 if key in ("scaling_burst_runs_per_s",):
                     growth = f"{lo / hi:.2f}"  # time per run
                 elif key.startswith("scaling_sqlite"):
-                    growth = f"{hi / lo / (sizes[-1] / sizes[0]):.2f}"  # per job
+                    growth = f"{hi / lo / (n_hi / n_lo):.2f}"  # per job
                 else:
                     growth = f"{hi / lo:.2f}"
+                if n_hi != sizes[-1]:
+                    growth += f" (to {n_hi:,})"
             rows.append((metric, SYSTEM_NAMES[system], *cells, growth))
     return rows
 
@@ -719,6 +745,21 @@ def targets(r):
         if a and b:
             check("performance", f"growth of the bytes per job, {span}", b / a, "<=", 1.25, "scaling",
                   limit_text="<= 1.25 (O(1))")
+        a, b = med(f"scaling_sqlite_start_s@{lo}"), med(f"scaling_sqlite_start_s@{hi}")
+        if a and b:
+            check("performance", f"growth of the start time per job (SQLite), {span}", b / a / (hi / lo), "<=",
+                  bound, "scaling", limit_text=f"<= {bound:.2f} (O(log n))")
+        counted = [n for n in sizes if med(f"scaling_instructions_add@{n}")]
+        if len(counted) > 1:
+            c_lo, c_hi = counted[0], counted[-1]
+            c_bound = math.log(c_hi) / math.log(c_lo)
+            for key, what in (("scaling_instructions_add", "instructions per add"),
+                              ("scaling_instructions_burst_run", "instructions per burst run")):
+                a, b = med(f"{key}@{c_lo}"), med(f"{key}@{c_hi}")
+                if a and b:
+                    check("performance", f"growth of the {what}, {c_lo:,} → {c_hi:,} jobs", b / a, "<=", c_bound,
+                          "scaling", limit_text=f"<= {c_bound:.2f} (O(log n))",
+                          detail=f"raw Asio {ratio_or(r, key, c_lo, c_hi)}")
     return t
 
 
@@ -973,6 +1014,9 @@ def main():
     print_report(r, ts)
     if o.docs:
         write_docs(r, ts, images)
+        if not o.from_results and (o.only is None or "profile" in o.only):
+            progress("profile: bench/profile --docs (callgrind, about a minute)")
+            subprocess.run([str(ROOT / "bench" / "profile"), str(o.build_dir), "--docs"], stdout=subprocess.DEVNULL)
     else:
         progress(f"figures in {rel(o.out / 'images')}; docs not written (--docs writes them)")
 
