@@ -1788,6 +1788,7 @@ private:
         std::uint64_t fencing_token{0};
         instant deadline{};  // no fire at or after this: the store's lease ends later (see hold_deadline)
         std::uint32_t fires_in_flight{0};
+        bool unsynced{false};  // a fire's write failed (store unreachable): written again once it is back
     };
 
     /// A shared store's loop: when to take jobs next, the renewal timer, and the jobs held.
@@ -1804,7 +1805,34 @@ private:
         bool connected{true};
         std::unordered_map<const record*, lease_info> leases;
         std::vector<std::string> released_while_renewing;  // not to be taken back from a renewal's older answer
+        // Releases the store did not get (it was unreachable): sent again when it is back, and never taken back
+        // meanwhile (the store still shows an older next run time for them)
+        std::map<std::string, leased_write, std::less<>> unsent_releases;
+        bool resync{false};  // after reconnecting: once leases are renewed, write what the outage held back
+        // Failed writes are reported at most once a second: an outage fails every held job's write at once
+        std::optional<instant> last_write_error;
+        std::size_t quiet_write_errors{0};
     };
+
+    /// Reports a failed write of a shared store, unless one was reported less than a second ago.
+    void report_shared_write_error(store_slot& s, const std::string& job_id, const std::string& what, error_code ec)
+    {
+        sharing_state* c = sharing_of(s);
+        const instant now = Clocks::now();
+        if (c != nullptr && c->last_write_error && now - *c->last_write_error < std::chrono::seconds{1})
+        {
+            ++c->quiet_write_errors;
+            return;
+        }
+        std::string text = what;
+        if (c != nullptr)
+        {
+            c->last_write_error = now;
+            if (const auto quiet = std::exchange(c->quiet_write_errors, 0); quiet != 0)
+                text += " (and " + std::to_string(quiet) + " other writes failed in the second before)";
+        }
+        report_store_error(s.name, job_id, text, ec);
+    }
 
     /// Jobs taken at most per query, so that one answer stays small.
     static constexpr std::size_t acquire_batch = 1000;
@@ -1915,8 +1943,10 @@ private:
                 log(log_level::warning,
                     "job store '" + name + "' is reachable again; renewing " + std::to_string(c->leases.size()) +
                         " leases and taking the jobs that came due");
+            // Renew first, then write what the outage held back, then take jobs: taking before writing could take
+            // back a job whose stored next run time is older than the runs made here during the outage
+            c->resync = true;
             renew(*s);
-            acquire(*s);
             reload_store(name);  // changes announced while disconnected were not heard
             break;
         }
@@ -1927,9 +1957,11 @@ private:
         sharing_state* c = sharing_of(s);
         if (c == nullptr || stores_closed_ || s.removed || state_ != scheduler_state::running || stopping_)
             return;
-        if (c->acquiring)
+        if (c->acquiring || c->resync)
         {
-            c->acquire_again = true;
+            c->acquire_again = true;  // after the acquisition in flight, or after the resync
+            if (c->resync)
+                renew(s);  // (a no-op while a renewal is in flight)
             return;
         }
         c->acquiring = true;
@@ -2104,6 +2136,8 @@ private:
         {
             if (c->connected)
                 report_store_error(s.name, {}, "renew its leases", ec);
+            if (c->resync)
+                wake_at(s, Clocks::now() + std::chrono::seconds{1});  // the store went away again
             return;  // the deadlines stay: held jobs stop firing when they pass
         }
         const instant deadline = hold_deadline(s, issued);
@@ -2130,7 +2164,8 @@ private:
         for (auto& [id, h] : by_id)
         {
             if (std::find(c->released_while_renewing.begin(), c->released_while_renewing.end(), id) !=
-                c->released_while_renewing.end())
+                    c->released_while_renewing.end() ||
+                c->unsent_releases.contains(id))
                 continue;
             record* r = find(id);
             if (r != nullptr && r->store == &s && r->indexed && state_ == scheduler_state::running && !stopping_)
@@ -2143,6 +2178,40 @@ private:
                 release_unknown(s, h->id, h->fencing_token, h->next_run_time);
         }
         c->released_while_renewing.clear();
+        if (std::exchange(c->resync, false))
+        {
+            resync(s);
+            acquire(s);
+        }
+    }
+
+    /// After an outage: the fires and releases the store did not get, written now (under their leases, so a job
+    /// another scheduler took meanwhile is not touched).
+    void resync(store_slot& s)
+    {
+        sharing_state& c = *sharing_of(s);
+        auto releases = std::move(c.unsent_releases);
+        c.unsent_releases.clear();
+        for (auto& [id, w] : releases)
+            send_release(s, std::move(w));
+        for (auto& [r, info] : c.leases)
+        {
+            if (!std::exchange(info.unsynced, false))
+                continue;
+            ++info.fires_in_flight;
+            s.shared->async_write_leased(
+                leased_write{r->id, info.fencing_token, r->next_run_time, false},
+                boost::asio::bind_executor(
+                    executor_,
+                    [weak = this->weak_from_this(),
+                     ref = record_ref(const_cast<record*>(r)),
+                     token = info.fencing_token](error_code ec) mutable {
+                        if (auto self = weak.lock(); self && ref.get()->core() != nullptr)
+                            self->fire_written(*ref.get(), {}, false, token, ec);
+                    }
+                )
+            );
+        }
     }
 
     /// The timer of a job of a shared store: fire it if this scheduler (still) holds it.
@@ -2157,6 +2226,13 @@ private:
         }
         if (now >= l->deadline)
         {
+            // Unless another scheduler took the job meanwhile, the lease is still this scheduler's in the store
+            // (nobody could take it while the store was unreachable): the runs made on it are written back then
+            if (l->unsynced)
+                sharing_of(s)->unsent_releases.insert_or_assign(
+                    r.id,
+                    leased_write{r.id, l->fencing_token, r.next_run_time, true}
+                );
             lose_lease(r, "its lease ran out before the run was due (the job store could not renew it)");
             return;
         }
@@ -2203,13 +2279,18 @@ private:
 
     void fire_written(record& r, const run_times& runs, bool release, std::uint64_t token, error_code ec)
     {
+        // The fire counts as in flight until its runs are submitted: an inline run that ends at once must not
+        // release the job while the runs after it are still to start
+        auto settle = [&] {
+            if (lease_info* l = release ? nullptr : find_lease(r); l != nullptr && l->fencing_token == token)
+                --l->fires_in_flight;
+        };
         lease_info* l = release ? nullptr : find_lease(r);
         if (l != nullptr && l->fencing_token != token)
             l = nullptr;
-        if (l != nullptr)
-            --l->fires_in_flight;
         if (ec == errc::lease_lost)
         {
+            settle();
             if (!runs.empty())
                 log(log_level::warning,
                     "job '" + r.id + "': this scheduler no longer holds it, so its run scheduled for " +
@@ -2225,21 +2306,27 @@ private:
         {
             // The store is unreachable: the lease still protects the runs until its deadline
             const bool may_run = l != nullptr && Clocks::now() < l->deadline && !stores_closed_;
-            report_store_error(
-                r.store->name,
+            report_shared_write_error(
+                *r.store,
                 r.id,
                 may_run ? "record a fire (its runs start on the strength of the lease)"
                         : "record a fire; its runs do not start",
                 ec
             );
+            if (l != nullptr)
+                l->unsynced = true;
             if (!may_run)
             {
+                settle();
                 maybe_release(r);
                 return;
             }
         }
         if (release || !r.indexed)
+        {
+            settle();
             return;
+        }
         const record_ref hold(&r);
         for (const instant t : runs)
         {
@@ -2247,6 +2334,7 @@ private:
                 break;
             submit(r, t, token);
         }
+        settle();
         if (!r.next_run_time && r.indexed)
             retire(r);  // the leased write deleted it from the store
         else
@@ -2275,20 +2363,23 @@ private:
             return;
         if (sharing_state* c = sharing_of(s); c != nullptr && c->renewing)
             c->released_while_renewing.push_back(w.id);
-        std::string id = w.id;
         s.shared->async_write_leased(
-            std::move(w),
+            w,
             boost::asio::bind_executor(
                 executor_,
-                [weak = this->weak_from_this(), name = s.name, id = std::move(id)](error_code ec) {
+                [weak = this->weak_from_this(), name = s.name, copy = w](error_code ec) mutable {
                     auto self = weak.lock();
                     if (!self || !ec || ec == errc::lease_lost)
                         return;  // lost: not ours to release any more
                     sharing_state* c = nullptr;
                     if (store_slot* s = self->live_store(name))
                         c = self->sharing_of(*s);
-                    if (c != nullptr && c->connected)
-                        self->report_store_error(name, id, "release", ec);
+                    if (c == nullptr)
+                        return;
+                    if (c->connected)
+                        self->report_shared_write_error(*self->live_store(name), copy.id, "release", ec);
+                    std::string id = copy.id;
+                    c->unsent_releases.insert_or_assign(std::move(id), std::move(copy));
                 }
             )
         );

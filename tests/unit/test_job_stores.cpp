@@ -15,6 +15,7 @@
 #include <asched/job_store.hpp>
 #include <asched/job_store_url.hpp>
 #include <asched/memory_job_store.hpp>
+#include <asched/shared_job_store.hpp>
 #include <asched/sqlite_job_store.hpp>
 #include <asched/triggers.hpp>
 
@@ -38,6 +39,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/mock_scheduler.hpp"
 #include "common/temp_dir.hpp"
 #include "common/thread_sync.hpp"
 #include "common/trigger_helpers.hpp"
@@ -814,14 +816,33 @@ BOOST_AUTO_TEST_CASE(anything_else_is_refused_naming_the_url_and_the_accepted_fo
           "sqlite:",
           "sqlite://host/jobs.db",
           "SQLITE:jobs.db",
-          "postgresql://localhost/jobs"})
+          "redis://localhost/0"})
     {
         const auto message = asched::test::what_of<std::invalid_argument>([&] {
             asched::open_job_store(ctx.get_executor(), url);
         });
         BOOST_TEST(contains(message, "'" + url + "'"), url);
         BOOST_TEST(contains(message, "memory:, sqlite:PATH"), url);
+        BOOST_TEST(contains(message, "postgresql://"), url);
     }
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_urls_and_keywords_open_a_shared_store_that_connects_in_the_background)
+{
+    boost::asio::io_context ctx;
+    // Nothing listens there: opening does not block or fail; the store's operations report the connection error
+    const auto by_url = asched::open_job_store(ctx.get_executor(), "postgresql://127.0.0.1:1/jobs");
+    BOOST_TEST(by_url->kind() == "postgresql");
+    BOOST_TEST(by_url->location() == "postgresql://127.0.0.1:1/jobs");
+    BOOST_TEST((dynamic_cast<asched::shared_job_store*>(by_url.get()) != nullptr));
+    const auto by_keywords = asched::open_job_store(ctx.get_executor(), "postgresql:host=127.0.0.1 port=1");
+    BOOST_TEST(by_keywords->location() == "host=127.0.0.1 port=1");
+    std::optional<boost::system::error_code> failed;
+    by_url->async_find("x", [&](boost::system::error_code ec, std::optional<asched::job_description>) { failed = ec; });
+    asched::test::poll_until(ctx, [&] { return failed.has_value(); });
+    BOOST_TEST(failed->failed());
+    by_url->close();
+    by_keywords->close();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

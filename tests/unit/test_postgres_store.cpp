@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -375,6 +376,71 @@ BOOST_AUTO_TEST_CASE(two_schedulers_fire_every_run_once)
         for (auto it = std::next(times.begin()); it != times.end(); ++it)
             BOOST_TEST((*it - *std::prev(it) == 200ms), job << " has a gap before " << it->time_since_epoch().count());
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_scheduler_rides_out_a_server_restart)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    std::mutex mutex;
+    std::map<std::string, std::vector<instant>> runs;
+    std::vector<std::string> store_errors;
+    asched::scheduler s(io);
+    s.register_task("record", [&](const asched::job_context& ctx) {
+        const std::lock_guard lock(mutex);
+        runs[ctx.job_id()].push_back(ctx.scheduled_run_time());
+    });
+    s.add_listener(
+        [&](const asched::event& e) { store_errors.push_back(e.to_string()); },
+        static_cast<asched::event_mask>(asched::event_code::jobstore_error)
+    );
+    s.add_jobstore("shared", std::make_shared<postgres_job_store>(io.get_executor(), options_for(prefix, 3s)));
+    for (int i = 0; i < 5; ++i)
+        s.add_job(
+            "record",
+            asched::interval_trigger(200ms),
+            asched::job_options{
+                .id = "job" + std::to_string(i),
+                .jobstore = "shared",
+                .misfire_grace_time = std::chrono::microseconds(30s),
+                .coalesce = false,
+            }
+        );
+    s.start();
+    run_until(
+        io,
+        [] { return false; },
+        1s
+    );
+    server().restart();  // blocks this thread: the scheduler sees the connection gone when the io_context runs
+    const instant restarted = asched::system_clocks::now();
+    run_until(
+        io,
+        [] { return false; },
+        2500ms
+    );
+    s.shutdown();
+    run_until(
+        io,
+        [] { return false; },
+        200ms
+    );
+
+    BOOST_TEST(!store_errors.empty());  // the outage was reported
+    for (const auto& e : store_errors)
+        BOOST_TEST_MESSAGE(e);
+    for (const auto& [job, times] : runs)
+    {
+        const std::set<instant> unique(times.begin(), times.end());
+        BOOST_TEST(unique.size() == times.size(), job << " ran a scheduled time twice");
+        BOOST_TEST(
+            std::count_if(times.begin(), times.end(), [&](instant t) { return t > restarted + 1s; }) > 0,
+            job << " did not run after the restart"
+        );
+        for (auto it = std::next(unique.begin()); it != unique.end(); ++it)
+            BOOST_TEST((*it - *std::prev(it) == 200ms), job << " has a gap");
+    }
+    BOOST_TEST(runs.size() == 5u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
