@@ -172,8 +172,19 @@ scheduler_options scheduler_options::from_json(const boost::json::value& json)
                     fail(key + ".path", path, "must be the SQLite file's path, such as \"jobs.sqlite\"");
                 options.jobstores[std::string(name)] = "sqlite:" + std::string(path->get_string());
             }
+            else if (type != nullptr && type->is_string() && type->get_string() == "postgresql")
+            {
+                // "url": libpq's connection string or URL; empty (or absent) uses libpq's environment (PGHOST, ...)
+                only_keys(object, key, {"type", "url"});
+                const auto* url = object.if_contains("url");
+                if (url != nullptr && !url->is_string())
+                    fail(key + ".url", url, "must be libpq's connection string, such as \"postgresql://app@db/jobs\"");
+                const std::string text = url == nullptr ? std::string() : std::string(url->get_string());
+                options.jobstores[std::string(name)] =
+                    text.starts_with("postgresql://") || text.starts_with("postgres://") ? text : "postgresql:" + text;
+            }
             else
-                fail(key + ".type", type, "must be \"memory\" or \"sqlite\"");
+                fail(key + ".type", type, "must be \"memory\", \"sqlite\" or \"postgresql\"");
         }
     return options;
 }

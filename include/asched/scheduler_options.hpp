@@ -39,10 +39,12 @@ struct scheduler_options
     /// (started with its first run), and `inline`, the scheduler's own executor.
     std::map<std::string, std::shared_ptr<job_executor>> executors{};
     /// Job stores by name, as URLs: `memory:` (the built-in store: jobs live in the scheduler and may run any
-    /// function object) or `sqlite:PATH` (one SQLite file, created when missing; its jobs survive restarts and must
-    /// name registered tasks). `default` is the built-in memory store unless given here. Stores of your own are
+    /// function object), `sqlite:PATH` (one SQLite file, created when missing; its jobs survive restarts and must
+    /// name registered tasks) or `postgresql://...` (a database that several schedulers share: see
+    /// @ref postgres_job_store). `default` is the built-in memory store unless given here. Stores of your own are
     /// added with `basic_scheduler::add_jobstore`. The scheduler's constructor opens these stores, and throws
-    /// `std::system_error` naming the file when one cannot be opened (held by another scheduler, not a job store).
+    /// `std::system_error` naming the file when a SQLite file cannot be opened (held by another scheduler, not a job
+    /// store); a PostgreSQL store connects in the background and reports failures as `jobstore_error` events.
     std::map<std::string, std::string> jobstores{};
     /// Where log lines go; default: standard error. Empty: nowhere.
     log_sink log = stderr_log_sink(log_level::debug);
@@ -62,7 +64,8 @@ struct scheduler_options
      *  "executors": {"default": {"type": "thread_pool", "max_workers": 20}, "serial": {"type": "inline"}},
      *  "jobstores": {"default": {"type": "memory"}, "durable": {"type": "sqlite", "path": "jobs.sqlite"}}}
      * ```
-     * Store types are `memory` and `sqlite` (with `path`, the file). Executor types are `thread_pool` (with
+     * Store types are `memory`, `sqlite` (with `path`, the file) and `postgresql` (with `url`, libpq's connection
+     * string; without it, libpq's environment). Executor types are `thread_pool` (with
      * `max_workers`, default 10) and `inline`; `misfire_grace_time` is in
      * seconds or `null` for no limit. Every key is optional. `strand` executors need an executor and can only be
      * given in C++.

@@ -303,7 +303,19 @@ BOOST_AUTO_TEST_CASE(from_json_rejects_an_unknown_executor_type_naming_it)
 
 BOOST_AUTO_TEST_CASE(from_json_rejects_an_unknown_job_store_type_naming_it)
 {
-    check_rejected(R"({"jobstores": {"default": {"type": "redis"}}})", {"redis"});
+    check_rejected(R"({"jobstores": {"default": {"type": "redis"}}})", {"redis", "postgresql"});
+    check_rejected(R"({"jobstores": {"shared": {"type": "postgresql", "url": 5432}}})", {"jobstores.shared.url"});
+}
+
+BOOST_AUTO_TEST_CASE(from_json_reads_postgresql_stores_as_urls_or_keywords)
+{
+    const auto options = from_json(R"({"jobstores": {
+        "a": {"type": "postgresql", "url": "postgresql://app@db.internal/jobs"},
+        "b": {"type": "postgresql", "url": "host=/run/postgresql dbname=jobs"},
+        "c": {"type": "postgresql"}}})");
+    BOOST_TEST(options.jobstores.at("a") == "postgresql://app@db.internal/jobs");
+    BOOST_TEST(options.jobstores.at("b") == "postgresql:host=/run/postgresql dbname=jobs");
+    BOOST_TEST(options.jobstores.at("c") == "postgresql:");
 }
 
 BOOST_AUTO_TEST_CASE(from_json_rejects_an_unknown_zone_naming_it)
