@@ -133,7 +133,8 @@ std::string pg_sql::acquire() const
            " fencing_token = j.fencing_token + 1"
            " FROM (SELECT id FROM " +
            jobs_ + " WHERE next_run_time <= " + at("$3") +
-           " AND (acquired_until IS NULL OR acquired_until < now()) ORDER BY next_run_time LIMIT $4::bigint"
+           " AND (acquired_until IS NULL OR acquired_until < now()) AND id <> ALL($5::text[])"
+           " ORDER BY next_run_time LIMIT $4::bigint"
            " FOR UPDATE SKIP LOCKED) due WHERE j.id = due.id"
            " RETURNING j.id, j.document::text, " +
            micros_of("j.next_run_time") + ", j.fencing_token";

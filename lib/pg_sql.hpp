@@ -38,7 +38,7 @@ public:
     std::string earliest() const;
     std::string quarantine() const;
 
-    // Leases. acquire: $1 holder, $2 lease micros, $3 until micros, $4 limit
+    // Leases. acquire: $1 holder, $2 lease micros, $3 until micros, $4 limit, $5 ids not to take
     std::string acquire() const;
     // $1 holder, $2 ids, $3 tokens, $4 next run times (micros or NULL: finished), $5 release flags, $6 lease micros
     std::string write_leased() const;

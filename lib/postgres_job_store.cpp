@@ -750,9 +750,20 @@ void postgres_job_store::do_quarantine(std::string id, std::string reason, write
     );
 }
 
-void postgres_job_store::do_acquire(instant until, std::size_t limit, acquire_handler handler)
+void postgres_job_store::do_acquire(
+    instant until,
+    std::size_t limit,
+    std::vector<std::string> excluded,
+    acquire_handler handler
+)
 {
-    params values{impl_->holder_, std::to_string(impl_->lease_micros()), impl::micros(until), std::to_string(limit)};
+    params values{
+        impl_->holder_,
+        std::to_string(impl_->lease_micros()),
+        impl::micros(until),
+        std::to_string(limit),
+        detail::pg_sql::text_array(excluded),
+    };
     impl_->query(
         impl_->sql_.acquire(),
         std::move(values),

@@ -38,6 +38,7 @@
 #include <optional>
 #include <ostream>
 #include <random>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -1681,6 +1682,14 @@ private:
     void restore(store_slot& s, job_description&& d, bool news)
     {
         const std::optional<task> code = find_task(d.task_name);
+        if (!code && s.shared != nullptr)
+        {
+            // Other schedulers sharing the store may well have the task: the job is left to them, not quarantined
+            log(log_level::error,
+                "job '" + d.id + "' of shared job store '" + s.name + "' names task '" + d.task_name +
+                    "', which this scheduler has not registered; it runs only in schedulers that have");
+            return;
+        }
         if (!code)
         {
             const std::string reason = "task '" + d.task_name + "' is not registered in this scheduler";
@@ -1809,6 +1818,7 @@ private:
         // meanwhile (the store still shows an older next run time for them)
         std::map<std::string, leased_write, std::less<>> unsent_releases;
         bool resync{false};  // after reconnecting: once leases are renewed, write what the outage held back
+        std::set<std::string, std::less<>> cannot_run;  // jobs whose task this scheduler lacks: never taken
         // Failed writes are reported at most once a second: an outage fails every held job's write at once
         std::optional<instant> last_write_error;
         std::size_t quiet_write_errors{0};
@@ -1970,6 +1980,7 @@ private:
         s.shared->async_acquire(
             issued + lookahead(s),
             acquire_batch,
+            std::vector<std::string>(c->cannot_run.begin(), c->cannot_run.end()),
             boost::asio::bind_executor(
                 executor_,
                 [weak = this->weak_from_this(), name = s.name, issued](error_code ec, std::vector<job_lease> leases) {
@@ -2035,10 +2046,16 @@ private:
         {
             const std::string id = l.job.id;
             const auto next = l.job.next_run_time;
+            const std::uint64_t token = l.fencing_token;
             restore(s, std::move(l.job), false);
             r = find(id);
             if (r == nullptr || r->store != &s)
-                return;  // it cannot run here (quarantined, with the reason reported)
+            {
+                // It cannot run here (its task is not registered): given back, and not taken again
+                sharing_of(s)->cannot_run.insert(id);
+                release_unknown(s, id, token, next);
+                return;
+            }
             r->next_run_time = next;
         }
         c.leases[r] = lease_info{l.fencing_token, deadline, 0};

@@ -180,8 +180,10 @@ scheduler_options scheduler_options::from_json(const boost::json::value& json)
                 if (url != nullptr && !url->is_string())
                     fail(key + ".url", url, "must be libpq's connection string, such as \"postgresql://app@db/jobs\"");
                 const std::string text = url == nullptr ? std::string() : std::string(url->get_string());
-                options.jobstores[std::string(name)] =
-                    text.starts_with("postgresql://") || text.starts_with("postgres://") ? text : "postgresql:" + text;
+                options.jobstores[std::string(name)] = text.starts_with("postgresql://") ||
+                                                               text.starts_with("postgres://")
+                                                           ? text
+                                                           : "postgresql:" + text;
             }
             else
                 fail(key + ".type", type, "must be \"memory\", \"sqlite\" or \"postgresql\"");

@@ -92,7 +92,8 @@ protected:
     void do_due_jobs(instant until, listing_handler handler) override;
     void do_earliest_next_run_time(earliest_handler handler) override;
     void do_quarantine(std::string id, std::string reason, write_handler handler) override;
-    void do_acquire(instant until, std::size_t limit, acquire_handler handler) override;
+    void do_acquire(instant until, std::size_t limit, std::vector<std::string> excluded, acquire_handler handler)
+        override;
     void do_write_leased(leased_write write, write_handler handler) override;
     void do_renew_leases(renew_handler handler) override;
     void do_next_available(earliest_handler handler) override;

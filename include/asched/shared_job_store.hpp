@@ -102,15 +102,19 @@ public:
     virtual void watch_shared(std::function<void(shared_store_signal signal, std::optional<instant> when)> on_signal
     ) = 0;
 
-    /// @brief Takes at most `limit` jobs due at or before `until` that nobody holds (or whose lease expired).
+    /// @brief Takes at most `limit` jobs due at or before `until` that nobody holds (or whose lease expired),
+    /// other than those in `excluded` (jobs this scheduler cannot run: their task is not registered here).
     template <class CompletionToken>
-    auto async_acquire(instant until, std::size_t limit, CompletionToken&& token)
+    auto async_acquire(instant until, std::size_t limit, std::vector<std::string> excluded, CompletionToken&& token)
     {
         return boost::asio::async_initiate<CompletionToken, acquire_signature>(
-            [this](auto handler, instant u, std::size_t l) { do_acquire(u, l, std::move(handler)); },
+            [this](auto handler, instant u, std::size_t l, std::vector<std::string> e) {
+                do_acquire(u, l, std::move(e), std::move(handler));
+            },
             token,
             until,
-            limit
+            limit,
+            std::move(excluded)
         );
     }
 
@@ -154,7 +158,12 @@ protected:
     using renew_handler = boost::asio::any_completion_handler<renew_signature>;
 
     /// @brief Implements @ref async_acquire.
-    virtual void do_acquire(instant until, std::size_t limit, acquire_handler handler) = 0;
+    virtual void do_acquire(
+        instant until,
+        std::size_t limit,
+        std::vector<std::string> excluded,
+        acquire_handler handler
+    ) = 0;
     /// @brief Implements @ref async_write_leased.
     virtual void do_write_leased(leased_write write, write_handler handler) = 0;
     /// @brief Implements @ref async_renew_leases.

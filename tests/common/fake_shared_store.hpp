@@ -14,6 +14,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -210,7 +211,8 @@ protected:
         reply(std::move(handler), outage());
     }
 
-    void do_acquire(instant until, std::size_t limit, acquire_handler handler) override
+    void do_acquire(instant until, std::size_t limit, std::vector<std::string> excluded, acquire_handler handler)
+        override
     {
         if (dead_)
             return;  // a dead process sends nothing
@@ -222,7 +224,8 @@ protected:
             if (taken.size() >= limit)
                 break;
             const auto next = next_of(row.job);
-            if (!next || *next > until || (!row.holder.empty() && row.lease_until > now()))
+            if (!next || *next > until || (!row.holder.empty() && row.lease_until > now()) ||
+                std::find(excluded.begin(), excluded.end(), id) != excluded.end())
                 continue;
             row.holder = holder_;
             row.lease_until = now() + lease_;

@@ -143,6 +143,35 @@ std::optional<std::pair<int, int>> version_of(const std::string& name)
     return std::pair{major, minor};
 }
 
+/// Whether a process with this id exists (or might: one we may not signal counts as existing).
+bool alive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno != ESRCH); }
+
+/**
+ * Deletes the directories of earlier pg_servers under `base` whose process died without cleaning up (killed by a
+ * timeout, crashed), unless their server still runs. Their names start with asched-pg-<pid>-.
+ */
+void remove_stale_directories(const fs::path& base)
+{
+    std::error_code ec;
+    for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec))
+    {
+        const std::string name = it->path().filename().string();
+        const std::string prefix = "asched-pg-";
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        pid_t owner = 0;
+        const auto [p, parsed] = std::from_chars(name.data() + prefix.size(), name.data() + name.size(), owner);
+        if (parsed != std::errc{} || p == name.data() + name.size() || *p != '-' || alive(owner))
+            continue;
+        std::ifstream pid_file(it->path() / "data" / "postmaster.pid");
+        pid_t postmaster = 0;
+        if (pid_file >> postmaster && alive(postmaster))
+            continue;
+        std::error_code ignored;
+        fs::remove_all(it->path(), ignored);
+    }
+}
+
 }  // namespace
 
 std::optional<std::string> pg_server::bin_dir()
@@ -189,6 +218,8 @@ pg_server::pg_server(std::vector<std::string> settings) : settings_(std::move(se
     // The socket's path (<dir>/.s.PGSQL.<port>) must fit in sockaddr_un's 108 bytes
     if (base.string().size() > 60)
         base = "/tmp";
+
+    remove_stale_directories(base);
 
     static std::atomic<int> counter{0};
     std::random_device random;

@@ -1,11 +1,11 @@
 // Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
 //
 // The asynchronous libpq connection (lib/pg_connection.hpp) against a real, throwaway PostgreSQL server (one per test
-// process, tests/common/pg_server.hpp): statements with and without parameters, large results, server errors that
-// leave the connection usable, ordering, several statements in one string, COPY, LISTEN/NOTIFY while idle, failed
-// and timed-out connects, a server restart, close() and destruction with statements queued, and the query timeout.
-// Every operation is checked not to complete inside its initiating call; the io_context runs in bounded steps, so a
-// bug fails a test instead of hanging it. Skipped when no PostgreSQL server programs are installed.
+// process, tests/common/pg_server.hpp): statements with and without parameters, large results and statements, server
+// errors that leave the connection usable, ordering, several statements in one string, COPY, LISTEN/NOTIFY while idle,
+// failed and timed-out connects, a server restart, close() and destruction with statements queued, and the query
+// timeout. Every operation is checked not to complete inside its initiating call; the io_context runs in bounded steps,
+// so a bug fails a test instead of hanging it. Skipped when no PostgreSQL server programs are installed.
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,11 +14,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
-#include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -243,6 +243,28 @@ BOOST_FIXTURE_TEST_CASE(ten_thousand_rows, fixture)
     BOOST_TEST(text(r.rows[9999]) == "10000|");  // 10000 % 3 != 0, 10000 % 50 == 0
 }
 
+BOOST_FIXTURE_TEST_CASE(large_statements_are_flushed_in_parts, fixture)
+{
+    // Far more than a socket buffer holds: PQflush needs several rounds of waiting for the socket to be writable
+    const auto c = connect();
+    const std::string big(8 * 1024 * 1024, 'y');
+    std::vector<std::optional<std::string>> values{big, big};
+    const pg_result r = ok(c, "select length($1), md5($2) = md5(repeat('y', 8 * 1024 * 1024))", std::move(values));
+    BOOST_TEST(text(r.rows) == "8388608|t");
+    BOOST_TEST(ok(c, "select length(repeat('z', 8 * 1024 * 1024))").rows.size() == 1u);
+}
+
+BOOST_FIXTURE_TEST_CASE(statement_libpq_refuses_fails_alone, fixture)
+{
+    // libpq sends at most 65535 parameters: the statement fails, the connection goes on
+    const auto c = connect();
+    const auto [ec, r] = query(c, "select 1", params(70000));
+    BOOST_TEST(ec == err(pg_errc::server_error));
+    BOOST_TEST(contains(r.error, "65535"), r.error);
+    BOOST_TEST(c->connected());
+    BOOST_TEST(text(ok(c, "select 6").rows) == "6");
+}
+
 BOOST_FIXTURE_TEST_CASE(affected_rows_of_commands, fixture)
 {
     const auto c = connect();
@@ -427,6 +449,7 @@ BOOST_FIXTURE_TEST_CASE(server_restart_loses_connections_and_new_ones_work, fixt
     busy->async_query("select 1", {}, [&](error_code ec, pg_result r) { queued.emplace(ec, std::move(r)); });
     BOOST_TEST_REQUIRE(run_until([&] { return idle_lost.calls > 0 && busy_lost.calls > 0 && queued; }));
 
+    BOOST_TEST_MESSAGE("idle: " << idle_lost.message << "; busy: " << busy_lost.message);
     BOOST_TEST(queued->first == err(pg_errc::connection_lost));
     BOOST_TEST(!queued->second.error.empty());
     BOOST_TEST(idle_lost.ec == err(pg_errc::connection_lost));

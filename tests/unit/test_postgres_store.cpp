@@ -217,17 +217,25 @@ BOOST_AUTO_TEST_CASE(leases_go_to_one_holder_and_fencing_tokens_grow)
                         a.async_add(due_job("j" + std::to_string(i), t), false, std::move(h));
                     }).ec);
 
-    auto first = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 6, std::move(h)); });
+    // Jobs named as excluded are not taken (a scheduler that lacks their task)
+    auto excluding = await<std::vector<job_lease>>(io, [&](auto h) {
+        a.async_acquire(t, 100, {"j0", "j1", "j2", "j3", "j4", "j5", "j6", "j7", "j8"}, std::move(h));
+    });
+    BOOST_REQUIRE(std::get<0>(excluding.values).size() == 1u);
+    BOOST_TEST(std::get<0>(excluding.values)[0].job.id == "j9");
+    BOOST_TEST(!await<>(io, [&](auto h) { a.async_write_leased(leased_write{"j9", 1, t, true}, std::move(h)); }).ec);
+
+    auto first = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 6, {}, std::move(h)); });
     BOOST_REQUIRE(!first.ec);
     BOOST_TEST(std::get<0>(first.values).size() == 6u);
-    auto second = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t + 1h, 100, std::move(h)); });
+    auto second = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t + 1h, 100, {}, std::move(h)); });
     BOOST_TEST(std::get<0>(second.values).size() == 4u);  // only what a does not hold
     std::set<std::string> ids;
     for (const auto* side : {&first, &second})
         for (const job_lease& l : std::get<0>(side->values))
         {
             ids.insert(l.job.id);
-            BOOST_TEST(l.fencing_token == 1u);
+            BOOST_TEST(l.fencing_token == (l.job.id == "j9" ? 2u : 1u));
             BOOST_TEST((*l.job.next_run_time == t));
         }
     BOOST_TEST(ids.size() == 10u);
@@ -247,17 +255,20 @@ BOOST_AUTO_TEST_CASE(leases_go_to_one_holder_and_fencing_tokens_grow)
                     a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 1s, true}, std::move(h));
                 }).ec);
     // Released: b takes it, under the next token; a's old token is refused from now on
-    auto taken = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t + 1h, 100, std::move(h)); });
+    auto taken = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t + 1h, 100, {}, std::move(h)); });
     BOOST_REQUIRE(std::get<0>(taken.values).size() == 1u);
     BOOST_TEST(std::get<0>(taken.values)[0].job.id == held.job.id);
-    BOOST_TEST(std::get<0>(taken.values)[0].fencing_token == 2u);
+    BOOST_TEST(std::get<0>(taken.values)[0].fencing_token == held.fencing_token + 1);
     BOOST_TEST((*std::get<0>(taken.values)[0].job.next_run_time == t + 1s));
     BOOST_TEST(await<>(io, [&](auto h) {
                    a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 2s, true}, std::move(h));
                }).ec == error_code(errc::lease_lost));
     // A finished trigger deletes the job under the lease
     BOOST_TEST(!await<>(io, [&](auto h) {
-                    b.async_write_leased(leased_write{held.job.id, 2, std::nullopt, true}, std::move(h));
+                    b.async_write_leased(
+                        leased_write{held.job.id, held.fencing_token + 1, std::nullopt, true},
+                        std::move(h)
+                    );
                 }).ec);
     auto gone = await<std::optional<job_description>>(io, [&](auto h) { b.async_find(held.job.id, std::move(h)); });
     BOOST_TEST(!std::get<0>(gone.values).has_value());
@@ -279,9 +290,9 @@ BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_another_holder)
     postgres_job_store b(io.get_executor(), options_for(prefix, 300ms));
     const instant t = now_s() - 1s;
     BOOST_TEST(!await<>(io, [&](auto h) { a.async_add(due_job("x", t), false, std::move(h)); }).ec);
-    auto by_a = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 10, std::move(h)); });
+    auto by_a = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 10, {}, std::move(h)); });
     BOOST_REQUIRE(std::get<0>(by_a.values).size() == 1u);
-    auto none = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, std::move(h)); });
+    auto none = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, {}, std::move(h)); });
     BOOST_TEST(std::get<0>(none.values).empty());
     auto available = await<std::optional<instant>>(io, [&](auto h) { b.async_next_available(std::move(h)); });
     BOOST_REQUIRE(std::get<0>(available.values).has_value());
@@ -292,7 +303,7 @@ BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_another_holder)
     BOOST_TEST(run_until(
         io,
         [&] {
-            auto r = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, std::move(h)); });
+            auto r = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, {}, std::move(h)); });
             taken = std::get<0>(r.values);
             return !taken.empty();
         },

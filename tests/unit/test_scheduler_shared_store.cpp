@@ -303,4 +303,23 @@ BOOST_AUTO_TEST_CASE(a_change_made_elsewhere_revokes_the_lease_and_the_new_defin
     BOOST_TEST((a.get_job("j", "shared")->trigger == b.get_job("j", "shared")->trigger));
 }
 
+BOOST_AUTO_TEST_CASE(a_job_whose_task_a_scheduler_lacks_is_left_to_the_schedulers_that_have_it)
+{
+    auto& a = add_scheduler("A");
+    auto& b = add_scheduler("B");
+    b.register_task("only_in_b", [this](const asched::job_context& ctx) {
+        runs[{ctx.job_id(), ctx.scheduled_run_time()}].push_back("B");
+    });
+    a.start();
+    b.start();
+    poll();
+    b.add_job("only_in_b", asched::interval_trigger(1s), shared_job("j"));
+    run_for(10s);
+    BOOST_TEST(runs_by("B") >= 9u);
+    BOOST_TEST(runs_by("A") == 0u);
+    BOOST_TEST(db.rows.contains("j"));  // not quarantined: other schedulers may have the task
+    // A gave it back the first time it took it, and never took it again
+    BOOST_TEST(std::count(db.log.begin(), db.log.end(), "acquire j A") <= 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
