@@ -18,9 +18,10 @@
 //         await scheduler.add_schedule(tick, IntervalTrigger(seconds=1), id="tick-0",
 //                                      conflict_policy=ConflictPolicy.replace)
 //
-// Usage: example_shared_database [--db CONNINFO] [--duration SECONDS]
+// Usage: example_shared_database [--db CONNINFO] [--duration SECONDS] [--log debug]
 // --db: libpq's connection string or postgresql:// URL; default: libpq's environment (PGHOST, PGPORT, PGUSER, ...).
 // --duration: how long to run (default 6 s).
+// --log debug: the schedulers' log lines, down to each acquisition.
 #include <asched/postgres_job_store.hpp>
 #include <asched/scheduler.hpp>
 #include <asched/triggers.hpp>
@@ -64,6 +65,7 @@ int main(int argc, char** argv)
 {
     const std::string db = option(argc, argv, "--db").value_or("");
     const auto duration = std::chrono::seconds(std::stoi(option(argc, argv, "--duration").value_or("6")));
+    const bool verbose = option(argc, argv, "--log").value_or("") == "debug";
 
     boost::asio::io_context io;
     // Runs by idempotency key: a key seen twice would be a run fired twice
@@ -73,7 +75,10 @@ int main(int argc, char** argv)
 
     for (const std::string name : {"A", "B"})
     {
-        auto sched = std::make_unique<asched::scheduler>(io);
+        asched::scheduler_options options;
+        if (verbose)
+            options.minimum_log_level = asched::log_level::debug;
+        auto sched = std::make_unique<asched::scheduler>(io, std::move(options));
         sched->register_task("tick", [&runs, &mutex, name](const asched::job_context& ctx) {
             const std::lock_guard lock(mutex);
             std::cout << "scheduler " << name << " runs " << ctx.idempotency_key() << " (fencing token "

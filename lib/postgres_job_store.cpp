@@ -241,6 +241,9 @@ public:
         });
     }
 
+    /// Refuses new operations, lets the writes already made reach the server (a scheduler's releases at shutdown
+    /// must, or the other schedulers would wait for the leases to expire), then closes the connection. Nothing
+    /// blocks: the connection closes from its own completions, on the executor.
     void close()
     {
         if (std::exchange(closed_, true))
@@ -250,16 +253,45 @@ public:
         waiting_.clear();
         for (auto& op : waiting)
             op(make_error_code(pg_errc::closed));
-        fail_leased(make_error_code(pg_errc::closed));
+        if (state_ != state::ready)
+        {
+            fail_leased(make_error_code(pg_errc::closed));
+            finish_close();
+            return;
+        }
+        flush_leased();
+        maybe_finish_close();
+    }
+
+    /// Once no leased write waits or is in flight: a last statement behind everything queued, then the close.
+    void maybe_finish_close()
+    {
+        if (!closed_ || writing_ || !batch_.empty() || !later_.empty() || state_ == state::closed)
+            return;
+        state_ = state::closed;
+        if (!conn_)
+            return;
+        conn_->async_query("SELECT 1", {}, [self = shared_from_this()](error_code, pg_result) {
+            self->finish_close();
+        });
+    }
+
+    void finish_close()
+    {
+        state_ = state::closed;
         if (conn_)
             conn_->close();
-        state_ = state::closed;
     }
 
     /// Runs `op` once the connection is ready: at once when it is, after the first connection while that is being
     /// made; with an error when the store is down or closed (operations do not pile up during an outage).
     void when_ready(ready_op op)
     {
+        if (closed_)
+        {
+            op(make_error_code(pg_errc::closed));
+            return;
+        }
         switch (state_)
         {
         case state::ready: op(error_code{}); return;
@@ -300,6 +332,25 @@ public:
         });
     }
 
+    /// Sends a statement on the ready connection, also while closing (for the writes made before close).
+    void run_now(std::string sql, params values, query_then then)
+    {
+        if (state_ != state::ready || !conn_)
+        {
+            then(make_error_code(state_ == state::closed ? pg_errc::closed : pg_errc::connection_lost), pg_result{});
+            return;
+        }
+        conn_->async_query(
+            std::move(sql),
+            std::move(values),
+            [self = shared_from_this(), then = std::move(then)](error_code ec, pg_result r) mutable {
+                if (ec && !r.error.empty())
+                    self->last_error_ = r.error;
+                then(ec, std::move(r));
+            }
+        );
+    }
+
     // ------------------------------------------------------------------------------------------ notifications
 
     void on_notification(std::string_view channel, std::string_view payload)
@@ -329,6 +380,18 @@ public:
                 t = instant(std::chrono::microseconds(std::stoll(std::string(when))));
             signal(shared_store_signal::jobs_available, t);
         }
+    }
+
+    /// The release announcement of a flushed batch: sent even while closing (it is part of the releases).
+    void announce_now(instant available)
+    {
+        if (!conn_ || state_ == state::closed || state_ == state::down)
+            return;
+        conn_->async_query(
+            "SELECT pg_notify($1, $2)",
+            {sql_.channel(), "available " + holder_ + " " + std::to_string(available.time_since_epoch().count())},
+            [](error_code, pg_result) {}
+        );
     }
 
     void signal(shared_store_signal s, std::optional<instant> when)
@@ -452,7 +515,7 @@ public:
             std::to_string(lease_micros()),
         };
         writing_ = true;
-        query(
+        run_now(
             sql_.write_leased(),
             std::move(values),
             [self = shared_from_this(),
@@ -473,8 +536,9 @@ public:
                         complete(self->ex_, std::move(h), result);
                 }
                 if (!ec && earliest_released)
-                    self->announce(false, earliest_released);
+                    self->announce_now(*earliest_released);
                 self->flush_leased();
+                self->maybe_finish_close();
             }
         );
     }
