@@ -23,11 +23,15 @@
 //   pg_lateness_p50_ms / _p99_ms       start - scheduled time, of the runs scheduled in the windows of both
 //                                      configurations (per configuration on stderr)
 //   pg_duplicates                      (job, scheduled time) pairs run more than once, over everything
-//   pg_unrun                           scheduled times in the windows neither run nor reported missed or refused
+//   pg_unreported                      scheduled times in the windows (but the last 2 s) neither run nor reported
+//                                      missed (job_missed) or refused (job_max_instances)
 // On stderr: CPU time of the schedulers and of the PostgreSQL server per run, missed and refused runs, and with
 // --stats the statements that took the server's time in the window (pg_stat_statements).
 //
-// Usage: bench/run pg_cluster [--seconds S] [--jobs N] [--warmup W] [--only 1|3] [--stats] [--lead L]
+// Usage: bench/run pg_cluster [--seconds S] [--jobs N] [--warmup W] [--only 1|3] [--stats] [--keep]
+//                             [--pg NAME=VALUE]... [--lead L]
+// --keep keeps the directory with each scheduler's warnings and errors (<tmp>/asched-bench-pg-*/bench<n>-<i>.bin.log)
+// and the server's log; --pg adds a server setting (log_statement=mod, autovacuum_naptime=1, ...).
 // Targets: runs/s >= 9,900 for both, p99 <= 50 ms, no duplicates. A short run: --seconds 10 --jobs 2000.
 #include <asched/events.hpp>
 #include <asched/log.hpp>
@@ -78,13 +82,16 @@ struct settings
     double lead_s = 0;  // 0: from the number of jobs
     bool run_1 = true, run_3 = true;
     bool stats = false;
+    bool keep = false;  // keep the directory with each scheduler's log of warnings and errors
+    std::vector<std::string> server_settings{"fsync=off", "synchronous_commit=off"};
 };
 
 [[noreturn]] void usage(const char* program)
 {
     std::fprintf(
         stderr,
-        "usage: %s [--seconds S] [--jobs N] [--warmup W] [--only 1|3] [--stats] [--lead SECONDS]\n",
+        "usage: %s [--seconds S] [--jobs N] [--warmup W] [--only 1|3] [--stats] [--keep] [--pg NAME=VALUE]... "
+        "[--lead SECONDS]\n",
         program
     );
     std::exit(2);
@@ -96,9 +103,9 @@ settings parse(int argc, char** argv)
     for (int i = 1; i < argc; ++i)
     {
         const std::string_view arg = argv[i];
-        if (arg == "--stats")
+        if (arg == "--stats" || arg == "--keep")
         {
-            s.stats = true;
+            (arg == "--stats" ? s.stats : s.keep) = true;
             continue;
         }
         if (i + 1 >= argc)
@@ -110,6 +117,8 @@ settings parse(int argc, char** argv)
             s.jobs = std::atol(value.data());
         else if (arg == "--warmup")
             s.warmup = std::atoi(value.data());
+        else if (arg == "--pg")
+            s.server_settings.emplace_back(value);
         else if (arg == "--lead")
             s.lead_s = std::atof(value.data());
         else if (arg == "--only" && (value == "1" || value == "3"))
@@ -156,14 +165,17 @@ struct scheduler_summary
     std::uint64_t missed = 0;
     std::uint64_t refused = 0;
     std::uint64_t store_errors = 0;
-    double setup_s = 0;         // from the first add to the last add's completion
-    double window_cpu_s = 0;    // CPU time of this process in the window
-    std::int64_t ready_us = 0;  // when the last add completed
+    std::uint64_t leases_lost = 0;  // fires refused by the store (logged: "no longer holds it")
+    std::uint64_t reports = 0;      // missed and refused times, written after the runs
+    double setup_s = 0;             // from the first add to the last add's completion
+    double window_cpu_s = 0;        // CPU time of this process in the window
+    std::int64_t ready_us = 0;      // when the last add completed
 };
 
 // The state the no-op runs touch: globals, so that the task is a lambda without captures
 std::vector<run_record> records;
 std::size_t recorded = 0;
+std::vector<run_record> reports;  // missed and refused times (started_us 0)
 
 void record_run(const asched::job_context& ctx)
 {
@@ -200,13 +212,26 @@ int run_scheduler(
 
     asio::io_context io;
     const std::string tag = "[scheduler " + std::to_string(number) + "] ";
+    // Warnings and errors: the first few on stderr, all in <prefix>-<n>.log (kept with --keep)
     std::size_t logged = 0;
+    std::FILE* log_file = std::fopen((out.string() + ".log").c_str(), "w");
     asched::scheduler sched(
         io,
         asched::scheduler_options{
             .log =
                 [&](asched::log_level level, std::string_view line) {
-                    if (++logged <= 10)
+                    if (line.find("no longer holds it") != std::string_view::npos)
+                        ++summary.leases_lost;
+                    if (log_file != nullptr)
+                        std::fprintf(
+                            log_file,
+                            "%lld %s %.*s\n",
+                            static_cast<long long>(micros_now()),
+                            asched::to_string(level).data(),
+                            static_cast<int>(line.size()),
+                            line.data()
+                        );
+                    if (++logged <= 3)
                         bench::progress(
                             "%sasched %s: %.*s",
                             tag.c_str(),
@@ -221,12 +246,17 @@ int run_scheduler(
     sched.register_task("tick", [](const asched::job_context& ctx) { record_run(ctx); });
     sched.add_listener(
         [&](const asched::event& e) {
-            if (e.code == asched::event_code::job_missed)
-                summary.missed += e.scheduled_run_times.size();
-            else if (e.code == asched::event_code::job_max_instances)
-                summary.refused += e.scheduled_run_times.size();
-            else
+            if (e.code == asched::event_code::jobstore_error)
+            {
                 ++summary.store_errors;
+                return;
+            }
+            (e.code == asched::event_code::job_missed ? summary.missed : summary.refused
+            ) += e.scheduled_run_times.size();
+            std::uint32_t job = 0;
+            std::from_chars(e.job_id.data() + 1, e.job_id.data() + e.job_id.size(), job);
+            for (const asched::instant t : e.scheduled_run_times)
+                reports.push_back({job, t.time_since_epoch().count(), 0});
         },
         asched::event_code::job_missed | asched::event_code::job_max_instances | asched::event_code::jobstore_error
     );
@@ -287,11 +317,15 @@ int run_scheduler(
     });
     io.run();
 
+    if (log_file != nullptr)
+        std::fclose(log_file);
     summary.runs = recorded;
+    summary.reports = reports.size();
     std::FILE* f = std::fopen(out.c_str(), "wb");
     const std::size_t n = std::min(recorded, records.size());
     if (f == nullptr || std::fwrite(&summary, sizeof summary, 1, f) != 1 ||
-        std::fwrite(records.data(), sizeof(run_record), n, f) != n || std::fclose(f) != 0)
+        std::fwrite(records.data(), sizeof(run_record), n, f) != n ||
+        std::fwrite(reports.data(), sizeof(run_record), reports.size(), f) != reports.size() || std::fclose(f) != 0)
     {
         bench::progress("%scannot write %s", tag.c_str(), out.c_str());
         return 1;
@@ -391,7 +425,7 @@ struct phase_result
     double runs_per_s = 0;
     std::vector<std::int64_t> lateness_ns;  // of the runs scheduled in the window
     std::size_t duplicates = 0;
-    std::size_t unrun = 0;
+    std::size_t unreported = 0;
 };
 
 phase_result run_phase(int schedulers, const settings& s, asched::test::pg_server& server, const fs::path& dir)
@@ -487,9 +521,10 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
     const auto spacing_us = 1'000'000 / s.jobs;
     const auto periods = static_cast<std::size_t>(s.seconds + 2);
     std::vector<std::uint8_t> seen(static_cast<std::size_t>(s.jobs) * periods, 0);
+    std::vector<std::uint8_t> was_reported(seen.size(), 0);
     std::size_t in_window = 0, unplaced = 0;
     double scheduler_cpu = 0;
-    std::uint64_t missed = 0, refused = 0, store_errors = 0;
+    std::uint64_t missed = 0, refused = 0, store_errors = 0, leases_lost = 0;
     for (int n = 1; n <= schedulers; ++n)
     {
         const fs::path file = dir / (prefix + "-" + std::to_string(n) + ".bin");
@@ -497,13 +532,14 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
         scheduler_summary summary;
         if (f == nullptr || std::fread(&summary, sizeof summary, 1, f) != 1)
             throw std::runtime_error("cannot read " + file.string());
-        std::vector<run_record> runs(summary.runs);
+        std::vector<run_record> runs(summary.runs), reported(summary.reports);
         runs.resize(std::fread(runs.data(), sizeof(run_record), runs.size(), f));
+        reported.resize(std::fread(reported.data(), sizeof(run_record), reported.size(), f));
         std::fclose(f);
         fs::remove(file);
         bench::progress(
             "  scheduler %d: %zu runs, setup %.2f s (ready %.2f s before T0), %.2f s CPU in the window, missed %llu, "
-            "refused %llu, job store errors %llu",
+            "refused %llu, job store errors %llu, fires refused by the store (lease lost) %llu",
             n,
             runs.size(),
             summary.setup_s,
@@ -511,8 +547,10 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
             summary.window_cpu_s,
             static_cast<unsigned long long>(summary.missed),
             static_cast<unsigned long long>(summary.refused),
-            static_cast<unsigned long long>(summary.store_errors)
+            static_cast<unsigned long long>(summary.store_errors),
+            static_cast<unsigned long long>(summary.leases_lost)
         );
+        leases_lost += summary.leases_lost;
         scheduler_cpu += summary.window_cpu_s;
         missed += summary.missed;
         refused += summary.refused;
@@ -534,14 +572,23 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
             if (run.scheduled_us >= window_start && run.scheduled_us < window_end)
                 r.lateness_ns.push_back((run.started_us - run.scheduled_us) * 1000);
         }
+        for (const run_record& m : reported)
+        {
+            const std::int64_t offset = m.scheduled_us - t0 - static_cast<std::int64_t>(m.job) * spacing_us;
+            if (m.job < static_cast<std::uint32_t>(s.jobs) && offset >= 0 && offset % 1'000'000 == 0 &&
+                static_cast<std::size_t>(offset / 1'000'000) < periods)
+                was_reported[m.job * periods + static_cast<std::size_t>(offset / 1'000'000)] = 1;
+        }
     }
-    // Scheduled times in the window that never ran (missed and refused ones included: they did not run)
+    // Scheduled times in the window, up to 2 s before its end (later ones may still be waiting for their turn),
+    // that neither ran nor were reported missed or refused
     for (long job = 0; job < s.jobs; ++job)
         for (std::size_t k = 0; k < periods; ++k)
         {
             const std::int64_t t = t0 + job * spacing_us + static_cast<std::int64_t>(k) * 1'000'000;
-            if (t >= window_start && t < window_end && seen[static_cast<std::size_t>(job) * periods + k] == 0)
-                ++r.unrun;
+            const std::size_t i = static_cast<std::size_t>(job) * periods + k;
+            if (t >= window_start && t < window_end - 2'000'000 && seen[i] == 0 && was_reported[i] == 0)
+                ++r.unreported;
         }
     const double window_s = static_cast<double>(window_end - window_start) / 1e6;
     r.runs_per_s = static_cast<double>(in_window) / window_s;
@@ -549,8 +596,9 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
     const bench::percentiles p = bench::lateness_percentiles(sorted);
     const double runs = static_cast<double>(in_window);
     bench::progress(
-        "pg_cluster %d: %.0f runs/s; lateness p50 %.2f ms, p99 %.2f ms, max %.1f ms; duplicates %zu, not run %zu "
-        "(missed %llu, refused %llu), job store errors %llu%s; CPU per run: schedulers %.1f us, PostgreSQL %.1f us "
+        "pg_cluster %d: %.0f runs/s; lateness p50 %.2f ms, p99 %.2f ms, max %.1f ms; duplicates %zu, missed %llu, "
+        "refused %llu, neither run nor reported %zu; job store errors %llu, fires refused by the store %llu%s; CPU per "
+        "run: schedulers %.1f us, PostgreSQL %.1f us "
         "(%.0f%% and %.0f%% of one core)",
         schedulers,
         r.runs_per_s,
@@ -558,10 +606,11 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
         p.p99_us / 1e3,
         p.max_us / 1e3,
         r.duplicates,
-        r.unrun,
         static_cast<unsigned long long>(missed),
         static_cast<unsigned long long>(refused),
+        r.unreported,
         static_cast<unsigned long long>(store_errors),
+        static_cast<unsigned long long>(leases_lost),
         unplaced != 0 ? (", " + std::to_string(unplaced) + " runs at unexpected times").c_str() : "",
         runs > 0 ? scheduler_cpu * 1e6 / runs : 0.0,
         runs > 0 ? pg_cpu * 1e6 / runs : 0.0,
@@ -609,7 +658,7 @@ int main(int argc, char** argv)
     const settings s = parse(argc, argv);
     try
     {
-        std::vector<std::string> server_settings{"fsync=off", "synchronous_commit=off"};
+        std::vector<std::string> server_settings = s.server_settings;
         if (s.stats)
         {
             server_settings.emplace_back("shared_preload_libraries=pg_stat_statements");
@@ -624,7 +673,7 @@ int main(int argc, char** argv)
             throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
 
         std::vector<std::int64_t> lateness;
-        std::size_t duplicates = 0, unrun = 0;
+        std::size_t duplicates = 0, unreported = 0;
         std::optional<double> per_s_1, per_s_3;
         for (const int schedulers : {1, 3})
         {
@@ -634,9 +683,22 @@ int main(int argc, char** argv)
             (schedulers == 1 ? per_s_1 : per_s_3) = r.runs_per_s;
             lateness.insert(lateness.end(), r.lateness_ns.begin(), r.lateness_ns.end());
             duplicates += r.duplicates;
-            unrun += r.unrun;
+            unreported += r.unreported;
         }
-        fs::remove_all(dir);
+        if (s.keep)
+        {
+            std::error_code ignored;
+            for (const auto& entry : fs::recursive_directory_iterator(server.directory(), ignored))
+                if (entry.path().extension() == ".log")
+                    fs::copy_file(
+                        entry.path(),
+                        fs::path(dir) / ("server-" + entry.path().filename().string()),
+                        ignored
+                    );
+            bench::progress("pg_cluster: the schedulers' and the server's logs are in %s", dir.c_str());
+        }
+        else
+            fs::remove_all(dir);
 
         const bench::percentiles p = bench::lateness_percentiles(lateness);
         const double wanted = 0.99 * static_cast<double>(s.jobs);
@@ -654,7 +716,7 @@ int main(int argc, char** argv)
         bench::metric("pg_lateness_p50_ms", p.p50_us / 1e3, 2);
         report("pg_lateness_p99_ms", p.p99_us / 1e3, 2, "<= 50", p.p99_us <= 50'000);
         report("pg_duplicates", static_cast<double>(duplicates), 0, "0", duplicates == 0);
-        bench::metric("pg_unrun", static_cast<double>(unrun));
+        bench::metric("pg_unreported", static_cast<double>(unreported));
         return met ? 0 : 1;
     }
     catch (const std::exception& e)
