@@ -371,6 +371,7 @@ double postgres_cpu_s()
     {
         int pid, ppid;
         double cpu;
+        bool postgres;
     };
     std::vector<proc> all;
     DIR* d = ::opendir("/proc");
@@ -392,8 +393,10 @@ double postgres_cpu_s()
         text[n] = '\0';
         // pid (comm) state ppid ... field 14 utime, 15 stime; comm may hold spaces, so parse after the last ')'
         const char* after = std::strrchr(text, ')');
-        if (after == nullptr)
+        const char* before = std::strchr(text, '(');
+        if (after == nullptr || before == nullptr)
             continue;
+        const bool postgres = std::string_view(before + 1, static_cast<std::size_t>(after - before - 1)) == "postgres";
         char state = 0;
         int ppid = 0;
         unsigned long utime = 0, stime = 0;
@@ -405,16 +408,16 @@ double postgres_cpu_s()
                 &utime,
                 &stime
             ) == 4)
-            all.push_back({pid, ppid, static_cast<double>(utime + stime) / tick});
+            all.push_back({pid, ppid, static_cast<double>(utime + stime) / tick, postgres});
     }
     ::closedir(d);
     double total = 0;
     const int me = ::getpid();
     for (const proc& p : all)
-        if (p.ppid == me)
+        if (p.ppid == me && p.postgres)  // the postmaster (the schedulers are our children too)
             for (const proc& c : all)
                 if (c.pid == p.pid || c.ppid == p.pid)
-                    total += c.cpu;  // our children that are not the postmaster have no children here
+                    total += c.cpu;
     return total;
 }
 
@@ -491,7 +494,8 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
     {
         statements = query(
             server.conninfo(),
-            "SELECT calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows, "
+            "SELECT calls, round(total_exec_time::numeric, 1), round(total_plan_time::numeric, 1), "
+            "round(mean_exec_time::numeric, 3), rows, "
             "regexp_replace(left(query, 100), '\\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC "
             "LIMIT 8"
         );
@@ -620,20 +624,22 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
     if (!statements.empty())
     {
         bench::progress(
-            "  statements in the window, by server time (pg_stat_statements; us/run: per run in the window):"
+            "  statements in the window, by execution time (pg_stat_statements; exec and plan: total ms; us/run: "
+            "execution and planning per run in the window):"
         );
-        bench::progress("  %7s %9s %8s %7s %8s  %s", "calls", "total ms", "mean ms", "us/run", "rows", "query");
+        bench::progress("  %7s %9s %8s %8s %7s %8s  %s", "calls", "exec", "plan", "mean ms", "us/run", "rows", "query");
         for (const auto& row : statements)
         {
-            const double total_ms = std::atof(row[1].value_or("0").c_str());
+            const double total_ms = std::atof(row[1].value_or("0").c_str()) + std::atof(row[2].value_or("0").c_str());
             bench::progress(
-                "  %7s %9s %8s %7.1f %8s  %s",
+                "  %7s %9s %8s %8s %7.1f %8s  %s",
                 row[0].value_or("").c_str(),
                 row[1].value_or("").c_str(),
                 row[2].value_or("").c_str(),
-                runs > 0 ? total_ms * 1e3 / runs : 0.0,
                 row[3].value_or("").c_str(),
-                row[4].value_or("").c_str()
+                runs > 0 ? total_ms * 1e3 / runs : 0.0,
+                row[4].value_or("").c_str(),
+                row[5].value_or("").c_str()
             );
         }
         for (const auto& row : table)
@@ -663,6 +669,7 @@ int main(int argc, char** argv)
         {
             server_settings.emplace_back("shared_preload_libraries=pg_stat_statements");
             server_settings.emplace_back("pg_stat_statements.track=all");
+            server_settings.emplace_back("pg_stat_statements.track_planning=on");
         }
         bench::progress("pg_cluster: starting a throwaway PostgreSQL server");
         asched::test::pg_server server(server_settings);
