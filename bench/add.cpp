@@ -5,7 +5,8 @@
 //
 // Each repetition runs in a fresh child process, inside a handler on its io_context, so that its resident memory
 // growth (/proc/self/statm) is its own. Repetitions of the two systems alternate. Prints medians of 5 runs (or
-// --runs N); `add_bytes_per_job` last.
+// --runs N); `add_bytes_per_job` last. `add_cpu_us_per_job` is the adding thread's CPU time over the same stretch,
+// which the time slices of other processes on a shared machine do not inflate.
 #include <asched/scheduler.hpp>
 #include <asched/triggers.hpp>
 
@@ -27,6 +28,7 @@ struct add_result
 {
     double us_per_job = 0;
     double bytes_per_job = 0;
+    double cpu_us_per_job = 0;  // the thread's CPU time over the same stretch: what preemption does not inflate
 };
 
 // Adds `n` jobs to a started scheduler; timed from the first add to the last
@@ -38,16 +40,19 @@ add_result add_asched(long n)
     asio::post(ctx, [&] {
         sched.start();
         const double rss_before = bench::resident_bytes();
+        const double cpu0 = bench::thread_cpu_ns();
         const auto t0 = bench::steady::now();
         for (long i = 0; i < n; ++i)
             sched.add_job([] {}, asched::interval_trigger{std::chrono::hours{1}}, {.executor = "inline"});
         const auto t1 = bench::steady::now();
+        const double cpu1 = bench::thread_cpu_ns();
         const double rss_after = bench::resident_bytes();
         if (sched.job_count() != static_cast<std::size_t>(n))
             throw std::runtime_error("the scheduler does not hold every job added");
         result = {
             bench::seconds_between(t0, t1) * 1e6 / static_cast<double>(n),
-            (rss_after - rss_before) / static_cast<double>(n)};
+            (rss_after - rss_before) / static_cast<double>(n),
+            (cpu1 - cpu0) / 1e3 / static_cast<double>(n)};
         ctx.stop();  // the jobs would keep run() busy for an hour
     });
     ctx.run();
@@ -62,6 +67,7 @@ add_result add_raw(long n)
     std::vector<asio::steady_timer> timers;
     asio::post(ctx, [&] {
         const double rss_before = bench::resident_bytes();
+        const double cpu0 = bench::thread_cpu_ns();
         const auto t0 = bench::steady::now();
         timers.reserve(static_cast<std::size_t>(n));
         for (long i = 0; i < n; ++i)
@@ -71,10 +77,12 @@ add_result add_raw(long n)
             timer.async_wait([](const boost::system::error_code&) {});
         }
         const auto t1 = bench::steady::now();
+        const double cpu1 = bench::thread_cpu_ns();
         const double rss_after = bench::resident_bytes();
         result = {
             bench::seconds_between(t0, t1) * 1e6 / static_cast<double>(n),
-            (rss_after - rss_before) / static_cast<double>(n)};
+            (rss_after - rss_before) / static_cast<double>(n),
+            (cpu1 - cpu0) / 1e3 / static_cast<double>(n)};
         ctx.stop();  // the timers would keep run() busy for an hour
     });
     ctx.run();
@@ -98,9 +106,10 @@ int main(int argc, char** argv)
         {
             raw_runs.push_back(bench::run_in_child<add_result>([&] { return add_raw(opt.n); }));
             bench::progress(
-                "run %d raw:    %.3f us/job, %.0f B/job",
+                "run %d raw:    %.3f us/job (CPU %.3f us/job), %.0f B/job",
                 run,
                 raw_runs.back().us_per_job,
+                raw_runs.back().cpu_us_per_job,
                 raw_runs.back().bytes_per_job
             );
         }
@@ -108,9 +117,10 @@ int main(int argc, char** argv)
         {
             asched_runs.push_back(bench::run_in_child<add_result>([&] { return add_asched(opt.n); }));
             bench::progress(
-                "run %d asched: %.3f us/job, %.0f B/job",
+                "run %d asched: %.3f us/job (CPU %.3f us/job), %.0f B/job",
                 run,
                 asched_runs.back().us_per_job,
+                asched_runs.back().cpu_us_per_job,
                 asched_runs.back().bytes_per_job
             );
         }
@@ -121,12 +131,14 @@ int main(int argc, char** argv)
     {
         bench::metric("add_us_per_job_raw", bench::median_of(raw_runs, &add_result::us_per_job), 3);
         bench::metric("add_bytes_per_job_raw", bench::median_of(raw_runs, &add_result::bytes_per_job));
+        bench::metric("add_cpu_us_per_job_raw", bench::median_of(raw_runs, &add_result::cpu_us_per_job), 3);
     }
     if (!opt.run_asched)
         return 0;
     const double us = bench::median_of(asched_runs, &add_result::us_per_job);
     const double bytes = bench::median_of(asched_runs, &add_result::bytes_per_job);
     bench::metric("add_us_per_job", us, 3);
+    bench::metric("add_cpu_us_per_job", bench::median_of(asched_runs, &add_result::cpu_us_per_job), 3);
     if (opt.run_raw)
     {
         const double time_ratio = us / bench::median_of(raw_runs, &add_result::us_per_job);

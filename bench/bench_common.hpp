@@ -18,6 +18,7 @@
 #include <string_view>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <type_traits>
 #include <unistd.h>
 #include <vector>
@@ -253,6 +254,15 @@ inline double cpu_us()
         return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec);
     };
     return us(usage.ru_utime) + us(usage.ru_stime);
+}
+
+// CPU time of the calling thread (user + system), in ns: unlike the wall clock, it does not count the time slices
+// other processes take on a shared machine
+inline double thread_cpu_ns()
+{
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
 }
 
 inline double seconds_between(steady::time_point from, steady::time_point to)

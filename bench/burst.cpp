@@ -7,6 +7,8 @@
 // lateness is that time - T, and the rate is 100,000 / (last run - T). Every run must happen: the benchmark
 // counts runs and job_missed events (through a listener for job_missed only) and prints `burst_dropped`, the
 // runs missing over all repetitions. Each repetition runs in a fresh child process; the two systems alternate.
+// `burst_cpu_ns_per_run` is the loop thread's CPU time from 50 ms before T (it sleeps until T) to the last run, per
+// run: what the time slices of other processes do not inflate.
 // Prints medians of 5 runs (or --runs N); `burst_lateness_max_us` last. `--samples PREFIX` writes each
 // repetition's lateness values (ns, int64) to PREFIX-<system>-<run>.bin.
 #include <asched/scheduler.hpp>
@@ -32,10 +34,11 @@ struct burst_result
     double runs_per_s = 0;
     double first_us = 0;  // lateness of the first run: the wake-up and Asio's collection of the expired timers
     double p50_us = 0, p99_us = 0, max_us = 0;
-    double dropped = 0;  // runs that did not happen
-    double missed = 0;   // runs reported by job_missed (asched only)
-    double setup_s = 0;  // adding the jobs (arming the timers)
-    double slack_s = 0;  // from the end of the setup to T
+    double dropped = 0;         // runs that did not happen
+    double missed = 0;          // runs reported by job_missed (asched only)
+    double setup_s = 0;         // adding the jobs (arming the timers)
+    double slack_s = 0;         // from the end of the setup to T
+    double cpu_ns_per_run = 0;  // the loop thread's CPU time from 50 ms before T to the last run, per run
 };
 
 // The state the no-op runs touch: globals, so that the job callable is a lambda without captures (asched then
@@ -44,12 +47,16 @@ bench::lateness_log run_times;  // steady-clock ns of each run
 std::size_t expected_runs = 0;
 std::size_t missed_runs = 0;
 asio::io_context* context = nullptr;
+double cpu_before_ns = 0, cpu_after_ns = 0;
 
 void record_run()
 {
     run_times.record(bench::steady::now().time_since_epoch().count());
     if (run_times.count() + missed_runs == expected_runs)
+    {
+        cpu_after_ns = bench::thread_cpu_ns();
         context->stop();
+    }
 }
 
 burst_result summarise(
@@ -66,6 +73,8 @@ burst_result summarise(
     std::vector<std::int64_t>& times = run_times.values();
     if (times.empty())
         return r;
+    if (cpu_after_ns > cpu_before_ns && cpu_before_ns > 0)
+        r.cpu_ns_per_run = (cpu_after_ns - cpu_before_ns) / static_cast<double>(times.size());
     const std::int64_t due_ns = due.time_since_epoch().count();
     for (std::int64_t& t : times)
         t -= due_ns;
@@ -79,13 +88,20 @@ burst_result summarise(
     return r;
 }
 
-// Stops the io_context if the runs have not all come 10 s after T
-void arm_guard(asio::steady_timer& guard, bench::steady::time_point due)
+// Stops the io_context if the runs have not all come 10 s after T; reads the thread's CPU time 50 ms before T (the
+// loop then sleeps until T, so the CPU time from there to the last run is the burst's)
+void arm_guard(asio::steady_timer& guard, asio::steady_timer& mark, bench::steady::time_point due)
 {
+    cpu_before_ns = cpu_after_ns = 0;
     guard.expires_at(due + 10s);
     guard.async_wait([](const boost::system::error_code& ec) {
         if (!ec)
             context->stop();
+    });
+    mark.expires_at(due - 50ms);
+    mark.async_wait([](const boost::system::error_code& ec) {
+        if (!ec)
+            cpu_before_ns = bench::thread_cpu_ns();
     });
 }
 
@@ -96,7 +112,7 @@ burst_result burst_asched(long n, std::chrono::microseconds lead)
     expected_runs = static_cast<std::size_t>(n);
     run_times.reserve(expected_runs);
     asched::scheduler sched(ctx);
-    asio::steady_timer guard(ctx);
+    asio::steady_timer guard(ctx), mark(ctx);
     bench::steady::time_point due, setup_start, setup_end;
     asio::post(ctx, [&] {
         sched.add_listener(
@@ -117,7 +133,7 @@ burst_result burst_asched(long n, std::chrono::microseconds lead)
         for (long i = 0; i < n; ++i)
             sched.add_job([] { record_run(); }, at_due, {.executor = "inline"});
         setup_end = bench::steady::now();
-        arm_guard(guard, due);
+        arm_guard(guard, mark, due);
     });
     ctx.run();
     return summarise(due, setup_start, setup_end);
@@ -130,7 +146,7 @@ burst_result burst_raw(long n, std::chrono::microseconds lead)
     expected_runs = static_cast<std::size_t>(n);
     run_times.reserve(expected_runs);
     std::vector<asio::steady_timer> timers;
-    asio::steady_timer guard(ctx);
+    asio::steady_timer guard(ctx), mark(ctx);
     bench::steady::time_point due, setup_start, setup_end;
     asio::post(ctx, [&] {
         setup_start = bench::steady::now();
@@ -142,7 +158,7 @@ burst_result burst_raw(long n, std::chrono::microseconds lead)
             timer.async_wait([](const boost::system::error_code&) { record_run(); });
         }
         setup_end = bench::steady::now();
-        arm_guard(guard, due);
+        arm_guard(guard, mark, due);
     });
     ctx.run();
     return summarise(due, setup_start, setup_end);
@@ -160,12 +176,12 @@ burst_result repetition(const char* system, int run, double& longest_setup_s, Bo
         body,
         [&](const burst_result& r) {
             bench::progress(
-                "run %d %-6s: %.0f runs/s, lateness first %.0f us, p50 %.0f us, p99 %.0f us, max %.0f us; dropped "
-                "%.0f, missed %.0f "
-                "(setup %.3f s, then %.2f s to T)",
+                "run %d %-6s: %.0f runs/s (CPU %.0f ns/run), lateness first %.0f us, p50 %.0f us, p99 %.0f us, max "
+                "%.0f us; dropped %.0f, missed %.0f (setup %.3f s, then %.2f s to T)",
                 run,
                 system,
                 r.runs_per_s,
+                r.cpu_ns_per_run,
                 r.first_us,
                 r.p50_us,
                 r.p99_us,
@@ -211,6 +227,7 @@ int main(int argc, char** argv)
         bench::metric("burst_lateness_p50_us_raw", bench::median_of(raw_runs, &burst_result::p50_us));
         bench::metric("burst_lateness_p99_us_raw", bench::median_of(raw_runs, &burst_result::p99_us));
         bench::metric("burst_lateness_max_us_raw", bench::median_of(raw_runs, &burst_result::max_us));
+        bench::metric("burst_cpu_ns_per_run_raw", bench::median_of(raw_runs, &burst_result::cpu_ns_per_run));
     }
     bench::metric("burst_dropped", dropped);
     if (!opt.run_asched)
@@ -218,6 +235,7 @@ int main(int argc, char** argv)
     const double rate = bench::median_of(asched_runs, &burst_result::runs_per_s);
     const double p99 = bench::median_of(asched_runs, &burst_result::p99_us);
     bench::metric("burst_runs_per_s", rate);
+    bench::metric("burst_cpu_ns_per_run", bench::median_of(asched_runs, &burst_result::cpu_ns_per_run));
     bench::metric("burst_lateness_p50_us", bench::median_of(asched_runs, &burst_result::p50_us));
     bench::metric("burst_lateness_p99_us", p99);
     if (opt.run_raw)

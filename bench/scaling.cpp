@@ -8,16 +8,20 @@
 // from one handler, then lets them all fire: as bench/burst, with N jobs. Raw Asio: N steady_timers expiring at T
 // (expires_at + async_wait), in a vector reserved up front. Per repetition:
 //
-// - `add`: the wall time from the first add to the last (`scaling_add_s`, and over N `scaling_add_us_per_job`), and
-//   the growth of resident memory over the same stretch over N (`scaling_bytes_per_job`);
+// - `add`: the wall time from the first add to the last (`scaling_add_s`, and over N `scaling_add_us_per_job`), the
+//   thread's CPU time over it per job (`scaling_add_cpu_us_per_job`: the time slices other processes take on a shared
+//   machine do not count), and the growth of resident memory over the same stretch over N (`scaling_bytes_per_job`);
 // - `scaling_rss_mb`: the process's resident memory once every job is armed (1 MB = 2^20 bytes), and
 //   `scaling_peak_rss_mb` its peak (VmHWM) after the burst;
-// - `scaling_burst_runs_per_s`: N / (last run - T); `scaling_burst_dropped`: runs that did not happen (missed ones
-//   included; `scaling_burst_missed` counts the job_missed ones); `scaling_burst_last_ms`: the last run's lateness.
+// - `scaling_burst_runs_per_s`: N / (last run - T); `scaling_burst_cpu_ns_per_run`: the loop thread's CPU time from
+//   50 ms before T (it sleeps until T) to the last run, per run; `scaling_burst_dropped`: runs that did not happen
+//   (missed ones included; `scaling_burst_missed` counts the job_missed ones); `scaling_burst_last_ms`: the last run's
+//   lateness.
 //
 // `--sqlite`: one new SQLite job file of N interval jobs (every hour), made with async_add_job as bench/sqlite does
 // (`scaling_sqlite_add_jobs_per_s`), then R starts of a new scheduler over it, each in a fresh child process:
-// `scaling_sqlite_start_s` (construct + start until all N are loaded and armed) and `scaling_sqlite_start_rss_mb`.
+// `scaling_sqlite_start_s` (construct + start until all N are loaded and armed), the process's CPU time over it (all
+// threads: `scaling_sqlite_start_cpu_s`) and `scaling_sqlite_start_rss_mb`.
 //
 // Every figure is printed as the median over the repetitions with `_min` and `_max` lines after it; the raw
 // figures carry the suffix `_raw` (before `_min`/`_max`). Options: --n JOBS (default 100,000), --runs R (default 5),
@@ -50,6 +54,8 @@ struct scaling_result
 {
     double add_s = 0;
     double add_us_per_job = 0;
+    double add_cpu_us_per_job = 0;    // the thread's CPU time over the adds, per job
+    double burst_cpu_ns_per_run = 0;  // the loop thread's CPU time from 50 ms before T to the last run, per run
     double bytes_per_job = 0;
     double rss_mb = 0;
     double peak_rss_mb = 0;
@@ -67,12 +73,16 @@ std::size_t done_runs = 0;
 std::size_t missed_runs = 0;
 std::int64_t last_run_ns = 0;
 asio::io_context* context = nullptr;
+double add_cpu_ns = 0, burst_cpu_before_ns = 0, burst_cpu_after_ns = 0;
 
 void record_run()
 {
     last_run_ns = bench::steady::now().time_since_epoch().count();
     if (++done_runs + missed_runs == expected_runs)
+    {
+        burst_cpu_after_ns = bench::thread_cpu_ns();
         context->stop();
+    }
 }
 
 void reset(asio::io_context& ctx, long n)
@@ -81,15 +91,22 @@ void reset(asio::io_context& ctx, long n)
     expected_runs = static_cast<std::size_t>(n);
     done_runs = missed_runs = 0;
     last_run_ns = 0;
+    add_cpu_ns = burst_cpu_before_ns = burst_cpu_after_ns = 0;
 }
 
-// The guard stops the io_context if the runs have not all come long after T
-void arm_guard(asio::steady_timer& guard, bench::steady::time_point due, long n)
+// The guard stops the io_context if the runs have not all come long after T; the mark reads the thread's CPU time
+// 50 ms before T (the loop then sleeps until T)
+void arm_guard(asio::steady_timer& guard, asio::steady_timer& mark, bench::steady::time_point due, long n)
 {
     guard.expires_at(due + 10s + std::chrono::seconds{n / 100'000});
     guard.async_wait([](const boost::system::error_code& ec) {
         if (!ec)
             context->stop();
+    });
+    mark.expires_at(due - 50ms);
+    mark.async_wait([](const boost::system::error_code& ec) {
+        if (!ec)
+            burst_cpu_before_ns = bench::thread_cpu_ns();
     });
 }
 
@@ -105,6 +122,7 @@ scaling_result summarise(
     const double n = static_cast<double>(expected_runs);
     r.add_s = bench::seconds_between(setup_start, setup_end);
     r.add_us_per_job = r.add_s * 1e6 / n;
+    r.add_cpu_us_per_job = add_cpu_ns / 1e3 / n;
     r.bytes_per_job = (rss_after - rss_before) / n;
     r.rss_mb = rss_after / mb;
     r.peak_rss_mb = bench::peak_resident_bytes() / mb;
@@ -116,6 +134,8 @@ scaling_result summarise(
     {
         r.last_ms = static_cast<double>(last_run_ns - due.time_since_epoch().count()) / 1e6;
         r.runs_per_s = static_cast<double>(done_runs) / (r.last_ms / 1e3);
+        if (burst_cpu_before_ns > 0 && burst_cpu_after_ns > burst_cpu_before_ns)
+            r.burst_cpu_ns_per_run = (burst_cpu_after_ns - burst_cpu_before_ns) / static_cast<double>(done_runs);
     }
     return r;
 }
@@ -125,7 +145,7 @@ scaling_result run_asched(long n, std::chrono::microseconds lead)
     asio::io_context ctx;
     reset(ctx, n);
     asched::scheduler sched(ctx);
-    asio::steady_timer guard(ctx);
+    asio::steady_timer guard(ctx), mark(ctx);
     bench::steady::time_point due, setup_start, setup_end;
     double rss_before = 0, rss_after = 0;
     asio::post(ctx, [&] {
@@ -139,6 +159,7 @@ scaling_result run_asched(long n, std::chrono::microseconds lead)
         );
         sched.start();
         rss_before = bench::resident_bytes();
+        const double cpu0 = bench::thread_cpu_ns();
         setup_start = bench::steady::now();
         const auto system_now = std::chrono::system_clock::now();
         const asched::instant due_instant = std::chrono::floor<std::chrono::microseconds>(system_now) + lead;
@@ -147,10 +168,11 @@ scaling_result run_asched(long n, std::chrono::microseconds lead)
         for (long i = 0; i < n; ++i)
             sched.add_job([] { record_run(); }, at_due, {.executor = "inline"});
         setup_end = bench::steady::now();
+        add_cpu_ns = bench::thread_cpu_ns() - cpu0;
         rss_after = bench::resident_bytes();
         if (sched.job_count() != static_cast<std::size_t>(n))
             throw std::runtime_error("the scheduler does not hold every job added");
-        arm_guard(guard, due, n);
+        arm_guard(guard, mark, due, n);
     });
     ctx.run();
     return summarise(due, setup_start, setup_end, rss_before, rss_after);
@@ -161,11 +183,12 @@ scaling_result run_raw(long n, std::chrono::microseconds lead)
     asio::io_context ctx;
     reset(ctx, n);
     std::vector<asio::steady_timer> timers;
-    asio::steady_timer guard(ctx);
+    asio::steady_timer guard(ctx), mark(ctx);
     bench::steady::time_point due, setup_start, setup_end;
     double rss_before = 0, rss_after = 0;
     asio::post(ctx, [&] {
         rss_before = bench::resident_bytes();
+        const double cpu0 = bench::thread_cpu_ns();
         setup_start = bench::steady::now();
         due = setup_start + lead;
         timers.reserve(static_cast<std::size_t>(n));
@@ -175,8 +198,9 @@ scaling_result run_raw(long n, std::chrono::microseconds lead)
             timer.async_wait([](const boost::system::error_code&) { record_run(); });
         }
         setup_end = bench::steady::now();
+        add_cpu_ns = bench::thread_cpu_ns() - cpu0;
         rss_after = bench::resident_bytes();
-        arm_guard(guard, due, n);
+        arm_guard(guard, mark, due, n);
     });
     ctx.run();
     return summarise(due, setup_start, setup_end, rss_before, rss_after);
@@ -193,16 +217,18 @@ scaling_result repetition(const char* system, int run, double& longest_setup_s, 
         body,
         [&](const scaling_result& r) {
             bench::progress(
-                "run %d %-6s: add %.3f s (%.3f us/job, %.0f B/job), RSS %.1f MB (peak %.1f MB); burst %.0f runs/s, "
-                "last run %.1f ms after T, dropped %.0f, missed %.0f (then %.2f s to T)",
+                "run %d %-6s: add %.3f s (%.3f us/job, CPU %.3f us/job, %.0f B/job), RSS %.1f MB (peak %.1f MB); burst "
+                "%.0f runs/s (CPU %.0f ns/run), last run %.1f ms after T, dropped %.0f, missed %.0f (then %.2f s to T)",
                 run,
                 system,
                 r.add_s,
                 r.add_us_per_job,
+                r.add_cpu_us_per_job,
                 r.bytes_per_job,
                 r.rss_mb,
                 r.peak_rss_mb,
                 r.runs_per_s,
+                r.burst_cpu_ns_per_run,
                 r.last_ms,
                 r.dropped,
                 r.missed,
@@ -229,10 +255,12 @@ void print_memory_store(const std::vector<scaling_result>& runs, const char* suf
     const std::string s = suffix;
     spread("scaling_add_s" + s, runs, &scaling_result::add_s, 3);
     spread("scaling_add_us_per_job" + s, runs, &scaling_result::add_us_per_job, 3);
+    spread("scaling_add_cpu_us_per_job" + s, runs, &scaling_result::add_cpu_us_per_job, 3);
     spread("scaling_bytes_per_job" + s, runs, &scaling_result::bytes_per_job, 0);
     spread("scaling_rss_mb" + s, runs, &scaling_result::rss_mb, 1);
     spread("scaling_peak_rss_mb" + s, runs, &scaling_result::peak_rss_mb, 1);
     spread("scaling_burst_runs_per_s" + s, runs, &scaling_result::runs_per_s, 0);
+    spread("scaling_burst_cpu_ns_per_run" + s, runs, &scaling_result::burst_cpu_ns_per_run, 0);
     spread("scaling_burst_last_ms" + s, runs, &scaling_result::last_ms, 1);
     double dropped = 0, missed = 0;
     for (const scaling_result& r : runs)
@@ -318,6 +346,7 @@ int sqlite_store(const bench::options& opt)
     bench::metric("scaling_sqlite_add_jobs_per_s", a.jobs_per_s);
     bench::metric("scaling_sqlite_file_mb", a.file_mb, 1);
     spread("scaling_sqlite_start_s", starts, &start_result::start_s, 3);
+    spread("scaling_sqlite_start_cpu_s", starts, &start_result::cpu_s, 3);
     spread("scaling_sqlite_start_rss_mb", starts, &start_result::rss_mb, 1);
     bench::metric("scaling_sqlite_bad", bad + a.failed);
     return bad + a.failed == 0 ? 0 : 1;

@@ -8,7 +8,9 @@ T: this exits 3 then). Each run stores its time into a list; lateness is that ti
 that happened / (last run - T). A listener for job_missed only counts missed runs: APScheduler checks the grace
 time when it reaches a run, so in a large burst the runs it reaches more than 1 s after T are reported missed and
 do not run (`burst_missed_aps`; asched checks the same grace time the same way, and the C++ program counts its
-misses too). The adds are timed as in bench/scaling.cpp (`add_*`, date jobs sharing one trigger).
+misses too). `burst_cpu_ns_per_run_aps` is the thread's CPU time from 50 ms before T to the last run or miss, over
+N (missed runs cost less than runs). The adds are timed as in bench/scaling.cpp (`scaling_add_*`, date jobs
+sharing one trigger).
 
 One repetition per invocation. Options: --n JOBS (default 100000), --lead SECONDS (default 1 s + 150 us per job),
 --samples FILE (lateness values, ns, int64).
@@ -27,19 +29,25 @@ run_ns = []
 missed = 0
 expected = 0
 done = None
+cpu_ns = {}
+
+
+def finish():
+    cpu_ns["after"] = time.thread_time_ns()
+    done.set()
 
 
 def record_run():
     run_ns.append(time.time_ns())
     if len(run_ns) + missed == expected:
-        done.set()
+        finish()
 
 
 def on_missed(event):
     global missed
     missed += 1
     if len(run_ns) + missed == expected:
-        done.set()
+        finish()
 
 
 async def main(n, lead, samples):
@@ -50,6 +58,7 @@ async def main(n, lead, samples):
     sched.add_listener(on_missed, EVENT_JOB_MISSED)
     sched.start()
     rss_before = common.resident_bytes()
+    cpu0 = time.thread_time_ns()
     setup_start = common.monotonic_s()
     now = datetime.datetime.now(datetime.timezone.utc)
     due = now + datetime.timedelta(seconds=lead)
@@ -60,8 +69,12 @@ async def main(n, lead, samples):
     for _ in range(n):
         sched.add_job(record_run, at_due, executor="inline")
     setup_end = common.monotonic_s()
+    add_cpu_us = (time.thread_time_ns() - cpu0) / 1e3 / n
     rss_after = common.resident_bytes()
     slack = (due_ns - time.time_ns()) / 1e9
+    # The thread's CPU time from 50 ms before T (the loop sleeps until T) to the last run or miss
+    asyncio.get_running_loop().call_later(max(slack - 0.05, 0), lambda: cpu_ns.setdefault("before",
+                                                                                          time.thread_time_ns()))
     try:
         await asyncio.wait_for(done.wait(), timeout=lead + 10 + n / 10_000)
     except asyncio.TimeoutError:
@@ -75,11 +88,13 @@ async def main(n, lead, samples):
     p50, p99, worst = common.percentiles(lateness)
     setup_s = setup_end - setup_start
     rate = runs / last_s if last_s > 0 else 0.0
+    burst_cpu = (cpu_ns["after"] - cpu_ns["before"]) / n if "after" in cpu_ns and "before" in cpu_ns else 0.0
     common.progress(
         f"apscheduler burst: {rate:.0f} runs/s, lateness p50 {p50:.0f} us, p99 {p99:.0f} us, max {worst:.0f} us; "
         f"ran {runs}, missed {missed}, dropped {n - runs} (setup {setup_s:.3f} s, then {slack:.2f} s to T)"
     )
     common.metric("burst_runs_per_s", rate)
+    common.metric("burst_cpu_ns_per_run", burst_cpu)
     common.metric("burst_lateness_p50_us", p50)
     common.metric("burst_lateness_p99_us", p99)
     common.metric("burst_lateness_max_us", worst)
@@ -89,6 +104,7 @@ async def main(n, lead, samples):
     common.metric("burst_slack_s", slack, 3)
     common.metric("scaling_add_s", setup_s, 3)
     common.metric("scaling_add_us_per_job", setup_s * 1e6 / n, 3)
+    common.metric("scaling_add_cpu_us_per_job", add_cpu_us, 3)
     common.metric("scaling_bytes_per_job", (rss_after - rss_before) / n)
     common.metric("scaling_rss_mb", rss_after / 2**20, 1)
     common.metric("scaling_peak_rss_mb", common.peak_resident_bytes() / 2**20, 1)
