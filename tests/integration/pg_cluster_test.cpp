@@ -5,12 +5,12 @@
 //
 //   pg_cluster_test --test [--keep]            the test (CTest integration.pg_cluster): starts a throwaway server,
 //                                              runs itself as three schedulers (T0, the jobs' first time, is 2 to
-//                                              3 s later), SIGKILLs scheduler 2 at the first of T0 + 6.6 s, 7.6 s,
-//                                              8.6 s, 9.6 s at which it has run the jobs due at the whole second
-//                                              before (mid-second: no run is in flight, and there are jobs it ran
-//                                              last), restarts PostgreSQL at T0 + 11 s, SIGTERMs the two others at
-//                                              T0 + 21.6 s, then checks their logs (about 30 s in all). --keep keeps
-//                                              the directory of logs even on success
+//                                              3 s later), stops (SIGSTOP) schedulers 1 and 3 at T0 + 5.4 s so that
+//                                              2 runs the jobs and takes the next ones, SIGKILLs scheduler 2 at
+//                                              T0 + 6.6 s (mid-second: no run is in flight; it holds every job) and
+//                                              resumes the others, restarts PostgreSQL at T0 + 11 s, SIGTERMs the two
+//                                              others at T0 + 21.6 s, then checks their logs (about 30 s in all).
+//                                              --keep keeps the directory of logs even on success
 //   pg_cluster_test --scheduler N --conninfo C --log FILE --start MICROS [--prefix P]
 //                                              one scheduler: an asched::scheduler on its own io_context with a
 //                                              postgres_job_store (lease 5 s) holding job000..job199 (every second
@@ -28,9 +28,9 @@
 // recorded time + 1 s to the SIGTERM - 2 s, each whole second is a run or a MISSED line, or else a REFUSED one,
 // which is printed apart); the jobs scheduler 2 ran last before its death are run by another within lease time + 2 s
 // of the kill; both survivors exit 0; every job has runs scheduled 3 s or more after the restart; fencing tokens
-// never go down along a job's runs. It prints the counts whatever the outcome, with the leases the survivors left
-// held after their graceful shutdown (information), and on a failure the evidence (processes, fencing tokens, start
-// times) and keeps the directory, with the server's log.
+// never go down along a job's runs; the survivors' graceful shutdowns leave no lease held in the table. It prints
+// the counts whatever the outcome, and on a failure the evidence (processes, fencing tokens, start times) and keeps
+// the directory, with the server's log.
 
 #include <asched/events.hpp>
 #include <asched/log.hpp>
@@ -82,6 +82,7 @@ constexpr auto misfire_grace = 5s;
 constexpr int scheduler_count = 3;
 constexpr int victim = 2;  // the scheduler that is killed
 // The timeline, from T0 (the first scheduled time of every job, a whole second)
+constexpr auto pause_at = 5400ms;  // the others are stopped from here to the kill
 constexpr auto kill_at = 6600ms;
 constexpr auto restart_at = 11s;
 // Mid-second too: one survivor holds the jobs due at the next second, and its shutdown must release them
@@ -426,26 +427,26 @@ int run_test(bool keep)
     for (int n = 1; n <= scheduler_count; ++n)
         pids[n] = spawn_scheduler(n, conninfo, dir / ("runs-" + std::to_string(n) + ".log"), t0, prefix);
 
-    // The kill: at the first mid-second (x + 0.6 s, after the taking of the jobs due at x + 1 s, before they run)
-    // from T0 + 6.6 s on at which scheduler 2 has run the jobs due at x, so that there are jobs it ran last; at
-    // T0 + 9.6 s whatever it ran
-    const fs::path victim_log = dir / ("runs-" + std::to_string(victim) + ".log");
-    std::int64_t killed = 0;
-    for (auto k = kill_at; killed == 0; k += 1s)
-    {
-        sleep_until_micros(at(k));
-        const std::int64_t due = at(k) / second * second;
-        bool ran_due = false;
-        std::ifstream in(victim_log);
-        for (std::string line; std::getline(in, line) && !ran_due;)
-            ran_due = line.rfind("MISSED", 0) != 0 && line.rfind("REFUSED", 0) != 0 &&
-                      line.find(" " + std::to_string(due) + " ") != std::string::npos;
-        if (ran_due || k >= kill_at + 3s)
-        {
-            killed = micros_now();
-            ::kill(pids[victim], SIGKILL);
-        }
-    }
+    // The kill, at T0 + 6.6 s: mid-second, after the taking of the jobs due at T0 + 7 s, before they run. Each second
+    // one scheduler takes all the jobs due (the first to ask), so which one holds them at the kill is chance; to make
+    // the victim the one that ran them last and holds them (the takeover then waits for its leases to expire, the
+    // hard case), the two others are stopped (SIGSTOP, a stall) from T0 + 5.4 s until the kill. They hold nothing
+    // then: their runs of T0 + 5 s are over and released
+    sleep_until_micros(at(pause_at));
+    for (int n = 1; n <= scheduler_count; ++n)
+        if (n != victim)
+            ::kill(pids[n], SIGSTOP);
+    sleep_until_micros(at(kill_at));
+    const std::int64_t killed = micros_now();
+    ::kill(pids[victim], SIGKILL);
+    for (int n = 1; n <= scheduler_count; ++n)
+        if (n != victim)
+            ::kill(pids[n], SIGCONT);
+    std::cout << "schedulers";
+    for (int n = 1; n <= scheduler_count; ++n)
+        if (n != victim)
+            std::cout << " " << n;
+    std::cout << " stopped (SIGSTOP) from " << seconds_from(at(pause_at), t0) << " until the kill" << std::endl;
     std::cout << "scheduler " << victim << " SIGKILLed at " << seconds_from(killed, t0) << std::endl;
     const auto victim_status = wait_for(pids[victim], 5s);
 
@@ -691,7 +692,7 @@ int run_test(bool keep)
     std::cout << "jobs with runs scheduled >= restart + 3 s: " << jobs_after_restart << " of " << job_count
               << std::endl;
     std::cout << "fencing token regressions: " << token_regressions << std::endl;
-    std::cout << "leases still held after the graceful shutdowns (should be none): " << leftover << std::endl;
+    std::cout << "leases still held after the graceful shutdowns: " << leftover << std::endl;
     std::cout << "scheduler " << victim << " (killed): " << victim_status.first;
     for (const auto& [n, e] : exits)
         std::cout << "; scheduler " << n << ": " << e.first;
@@ -737,6 +738,11 @@ int run_test(bool keep)
     if (jobs_after_restart != static_cast<std::size_t>(job_count))
         v.fail(
             std::to_string(job_count - jobs_after_restart) + " jobs have no run scheduled 3 s or more after the restart"
+        );
+    if (leftover != "none")
+        v.fail(
+            "the survivors' shutdowns left leases held (" + leftover +
+            "): a graceful shutdown must release them, so that the others take the jobs at once"
         );
     if (token_regressions != 0)
         v.fail(std::to_string(token_regressions) + " runs came with an older fencing token than an earlier run");
