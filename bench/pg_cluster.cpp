@@ -313,7 +313,8 @@ int run_scheduler(
     window_start.async_wait([&](boost::system::error_code) { cpu_at_start = cpu_s(); });
     window_end.async_wait([&](boost::system::error_code) { summary.window_cpu_s = cpu_s() - cpu_at_start; });
     stop.async_wait([&](boost::system::error_code) {
-        sched.async_shutdown(true, [&](asched::error_code) { io.stop(); });
+        // The io_context then runs out of work once the store has written its releases and closed
+        sched.async_shutdown(true, [](asched::error_code) {});
     });
     io.run();
 

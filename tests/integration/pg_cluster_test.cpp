@@ -224,7 +224,9 @@ int run_scheduler(const child_options& o)
         if (ec)
             return;
         say(tag, "signal ", signal, ": shutting down");
-        sched.async_shutdown(true, [&](asched::error_code) { io.stop(); });
+        // No io.stop(): the store closes by itself once its last writes (the releases) have reached the server, and
+        // then the io_context runs out of work (a shutdown that never ends shows as a scheduler that did not exit)
+        sched.async_shutdown(true, [](asched::error_code) {});
     });
     sched.start();
     say(tag, "started (pid ", ::getpid(), ")");
