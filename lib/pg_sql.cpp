@@ -165,7 +165,8 @@ std::string pg_sql::renew() const
 {
     return "UPDATE " + jobs_ +
            " SET acquired_until = now() + $2::bigint * interval '1 microsecond'"
-           " WHERE acquired_by = $1 RETURNING id, fencing_token, " +
+           " WHERE acquired_by = $1 AND acquired_until < now() + $3::bigint * interval '1 microsecond'"
+           " RETURNING id, fencing_token, " +
            micros_of("next_run_time");
 }
 

@@ -42,7 +42,7 @@ public:
     std::string acquire() const;
     // $1 holder, $2 ids, $3 tokens, $4 next run times (micros or NULL: finished), $5 release flags, $6 lease micros
     std::string write_leased() const;
-    // $1 holder, $2 lease micros
+    // $1 holder, $2 lease micros, $3 renew only leases ending within this (micros)
     std::string renew() const;
     std::string next_available() const;
 

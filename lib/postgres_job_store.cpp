@@ -855,9 +855,13 @@ void postgres_job_store::do_write_leased(leased_write write, write_handler handl
     impl_->write_leased(std::move(write), std::move(handler));
 }
 
-void postgres_job_store::do_renew_leases(renew_handler handler)
+void postgres_job_store::do_renew_leases(std::chrono::milliseconds ending_within, renew_handler handler)
 {
-    params values{impl_->holder_, std::to_string(impl_->lease_micros())};
+    params values{
+        impl_->holder_,
+        std::to_string(impl_->lease_micros()),
+        std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(ending_within).count()),
+    };
     impl_->query(
         impl_->sql_.renew(),
         std::move(values),

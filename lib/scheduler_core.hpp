@@ -1344,7 +1344,8 @@ private:
         if (log_level::warning >= log_threshold_)
             log(log_level::warning,
                 "job '" + r.id + "': " + std::to_string(refused.size()) + " run(s) not started: max_instances (" +
-                    std::to_string(r.max_instances) + ") runs are still running");
+                    std::to_string(r.max_instances) + ") allows no more at once (" + std::to_string(r.running) +
+                    " running; runs due together count against it too)");
         emit(event_code::job_max_instances, [&](event& e) {
             e.job_id = r.id;
             e.jobstore = r.store->name;
@@ -1819,6 +1820,8 @@ private:
         std::map<std::string, leased_write, std::less<>> unsent_releases;
         bool resync{false};  // after reconnecting: once leases are renewed, write what the outage held back
         std::set<std::string, std::less<>> cannot_run;  // jobs whose task this scheduler lacks: never taken
+        // Releases sent and not answered yet: the store may still list them as held (its writes are batched)
+        std::multiset<std::string, std::less<>> releases_in_flight;
         // Failed writes are reported at most once a second: an outage fails every held job's write at once
         std::optional<instant> last_write_error;
         std::size_t quiet_write_errors{0};
@@ -2133,17 +2136,27 @@ private:
         c->renewing = true;
         c->released_while_renewing.clear();
         const instant issued = Clocks::now();
-        s.shared->async_renew_leases(boost::asio::bind_executor(
-            executor_,
-            [weak = this->weak_from_this(), name = s.name, issued](error_code ec, std::vector<held_lease> held) {
-                if (auto self = weak.lock())
-                    if (store_slot* s = self->live_store(name))
-                        self->renewed(*s, issued, ec, std::move(held));
-            }
-        ));
+        // Normally only the leases ending within half the lease time: a job that fires often has its lease
+        // extended by each fire's write. After an outage, every lease, to find out which are still held
+        const bool full = c->resync;
+        const auto lease = s.shared->lease_time();
+        s.shared->async_renew_leases(
+            full ? 2 * lease : lease / 2,
+            boost::asio::bind_executor(
+                executor_,
+                [weak = this->weak_from_this(),
+                 name = s.name,
+                 issued,
+                 full](error_code ec, std::vector<held_lease> held) {
+                    if (auto self = weak.lock())
+                        if (store_slot* s = self->live_store(name))
+                            self->renewed(*s, issued, full, ec, std::move(held));
+                }
+            )
+        );
     }
 
-    void renewed(store_slot& s, instant issued, error_code ec, std::vector<held_lease> held)
+    void renewed(store_slot& s, instant issued, bool full, error_code ec, std::vector<held_lease> held)
     {
         sharing_state* c = sharing_of(s);
         if (c == nullptr)
@@ -2167,7 +2180,8 @@ private:
             auto it = by_id.find(r->id);
             if (it == by_id.end() || it->second->fencing_token != info.fencing_token)
             {
-                if (info.fires_in_flight == 0)  // else the fire's own answer tells
+                // Only a full renewal lists every lease held; else a lease not listed was simply not due
+                if (full && info.fires_in_flight == 0)  // (a fire in flight learns from its own answer)
                     lost.push_back(const_cast<record*>(r));
                 continue;
             }
@@ -2182,8 +2196,8 @@ private:
         {
             if (std::find(c->released_while_renewing.begin(), c->released_while_renewing.end(), id) !=
                     c->released_while_renewing.end() ||
-                c->unsent_releases.contains(id))
-                continue;
+                c->unsent_releases.contains(id) || c->releases_in_flight.contains(id))
+                continue;  // released meanwhile, or its release has not reached the store yet
             record* r = find(id);
             if (r != nullptr && r->store == &s && r->indexed && state_ == scheduler_state::running && !stopping_)
             {
@@ -2216,15 +2230,17 @@ private:
             if (!std::exchange(info.unsynced, false))
                 continue;
             ++info.fires_in_flight;
+            const instant issued = Clocks::now();
             s.shared->async_write_leased(
                 leased_write{r->id, info.fencing_token, r->next_run_time, false},
                 boost::asio::bind_executor(
                     executor_,
                     [weak = this->weak_from_this(),
+                     issued,
                      ref = record_ref(const_cast<record*>(r)),
                      token = info.fencing_token](error_code ec) mutable {
                         if (auto self = weak.lock(); self && ref.get()->core() != nullptr)
-                            self->fire_written(*ref.get(), {}, false, token, ec);
+                            self->fire_written(*ref.get(), {}, false, token, issued, ec);
                     }
                 )
             );
@@ -2266,7 +2282,7 @@ private:
             report_missed(r, plan.missed);
         if (!plan.refused.empty())
             report_refused(r, plan.refused);
-        const bool release = plan.runs.empty() && r.running == 0 && l->fires_in_flight == 0;
+        const bool release = plan.runs.empty() && r.running == 0 && l->fires_in_flight == 0 && !keeps(r);
         leased_write w{r.id, l->fencing_token, r.next_run_time, release};
         const std::uint64_t token = l->fencing_token;
         if (release)
@@ -2284,17 +2300,27 @@ private:
             std::move(w),
             boost::asio::bind_executor(
                 executor_,
-                [weak = this->weak_from_this(), ref = record_ref(&r), runs = std::move(plan.runs), release, token](
-                    error_code ec
-                ) mutable {
+                [weak = this->weak_from_this(),
+                 ref = record_ref(&r),
+                 runs = std::move(plan.runs),
+                 release,
+                 token,
+                 issued = now](error_code ec) mutable {
                     if (auto self = weak.lock(); self && ref.get()->core() != nullptr)
-                        self->fire_written(*ref.get(), runs, release, token, ec);
+                        self->fire_written(*ref.get(), runs, release, token, issued, ec);
                 }
             )
         );
     }
 
-    void fire_written(record& r, const run_times& runs, bool release, std::uint64_t token, error_code ec)
+    void fire_written(
+        record& r,
+        const run_times& runs,
+        bool release,
+        std::uint64_t token,
+        instant issued,
+        error_code ec
+    )
     {
         // The fire counts as in flight until its runs are submitted: an inline run that ends at once must not
         // release the job while the runs after it are still to start
@@ -2339,6 +2365,8 @@ private:
                 return;
             }
         }
+        if (l != nullptr && !ec)
+            l->deadline = std::max(l->deadline, hold_deadline(*r.store, issued));  // the write extended the lease
         if (release || !r.indexed)
         {
             settle();
@@ -2364,9 +2392,20 @@ private:
         lease_info* l = find_lease(r);
         if (l == nullptr || r.running != 0 || l->fires_in_flight != 0 || stores_closed_)
             return;
+        if (keeps(r))
+            return;
         leased_write w{r.id, l->fencing_token, r.next_run_time, true};
         forget_lease(r);
         send_release(*r.store, std::move(w));
+    }
+
+    /// Whether a held job with no run in progress stays held: its next run is within half the lease time, so the
+    /// next fire's write (which extends the lease) comes before the lease ends. One row write per run instead of
+    /// three (take, fire, release); the job goes back when its next run is far off, or at pause or shutdown.
+    bool keeps(const record& r) const
+    {
+        return r.next_run_time && state_ == scheduler_state::running && !stopping_ &&
+               *r.next_run_time - Clocks::now() <= r.store->shared->lease_time() / 2;
     }
 
     void release_unknown(store_slot& s, const std::string& id, std::uint64_t token, std::optional<instant> next)
@@ -2378,21 +2417,28 @@ private:
     {
         if (stores_closed_)
             return;
-        if (sharing_state* c = sharing_of(s); c != nullptr && c->renewing)
-            c->released_while_renewing.push_back(w.id);
+        if (sharing_state* c = sharing_of(s); c != nullptr)
+        {
+            if (c->renewing)
+                c->released_while_renewing.push_back(w.id);
+            c->releases_in_flight.insert(w.id);
+        }
         s.shared->async_write_leased(
             w,
             boost::asio::bind_executor(
                 executor_,
                 [weak = this->weak_from_this(), name = s.name, copy = w](error_code ec) mutable {
                     auto self = weak.lock();
-                    if (!self || !ec || ec == errc::lease_lost)
-                        return;  // lost: not ours to release any more
+                    if (!self)
+                        return;
                     sharing_state* c = nullptr;
                     if (store_slot* s = self->live_store(name))
                         c = self->sharing_of(*s);
-                    if (c == nullptr)
-                        return;
+                    if (c != nullptr)
+                        if (auto it = c->releases_in_flight.find(copy.id); it != c->releases_in_flight.end())
+                            c->releases_in_flight.erase(it);
+                    if (c == nullptr || !ec || ec == errc::lease_lost)
+                        return;  // released, or lost: not ours to release any more
                     if (c->connected)
                         self->report_shared_write_error(*self->live_store(name), copy.id, "release", ec);
                     std::string id = copy.id;

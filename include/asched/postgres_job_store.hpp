@@ -95,7 +95,7 @@ protected:
     void do_acquire(instant until, std::size_t limit, std::vector<std::string> excluded, acquire_handler handler)
         override;
     void do_write_leased(leased_write write, write_handler handler) override;
-    void do_renew_leases(renew_handler handler) override;
+    void do_renew_leases(std::chrono::milliseconds ending_within, renew_handler handler) override;
     void do_next_available(earliest_handler handler) override;
 
 private:

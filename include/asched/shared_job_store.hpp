@@ -72,9 +72,10 @@ enum class shared_store_signal
  *
  * Every scheduler keeps a copy of every job (for @ref basic_scheduler::get_jobs and friends) but fires only the jobs
  * it holds. It takes due jobs under a lease (@ref async_acquire), fires them, writes each fire's next run time under
- * that lease before the run starts (@ref async_write_leased), and releases the job once no run of it is in progress,
- * so `max_instances` holds across the cluster. Leases are renewed while held (@ref async_renew_leases); a scheduler
- * that dies stops renewing, and its jobs go to the others when the leases expire. Every write under a lease carries
+ * that lease before the run starts (@ref async_write_leased), and keeps the job while its next run is near or a run
+ * of it is in progress (so `max_instances` holds across the cluster); it releases a job whose next run is far off.
+ * Leases are renewed while held (@ref async_renew_leases); a scheduler that dies stops renewing, and its jobs go to
+ * the others when the leases expire. Every write under a lease carries
  * its fencing token, and a store refuses a write whose token is not the job's current one with
  * @ref errc::lease_lost.
  *
@@ -130,13 +131,18 @@ public:
         );
     }
 
-    /// @brief Extends every lease this scheduler holds; completes with the jobs it still holds.
+    /**
+     * @brief Extends the leases this scheduler holds that end within `ending_within` (every one of them when it is
+     * at least the lease time); completes with the jobs whose leases it extended. A leased write that keeps the
+     * lease extends it too, so jobs that fire often need no renewal.
+     */
     template <class CompletionToken>
-    auto async_renew_leases(CompletionToken&& token)
+    auto async_renew_leases(std::chrono::milliseconds ending_within, CompletionToken&& token)
     {
         return boost::asio::async_initiate<CompletionToken, renew_signature>(
-            [this](auto handler) { do_renew_leases(std::move(handler)); },
-            token
+            [this](auto handler, std::chrono::milliseconds within) { do_renew_leases(within, std::move(handler)); },
+            token,
+            ending_within
         );
     }
 
@@ -167,7 +173,7 @@ protected:
     /// @brief Implements @ref async_write_leased.
     virtual void do_write_leased(leased_write write, write_handler handler) = 0;
     /// @brief Implements @ref async_renew_leases.
-    virtual void do_renew_leases(renew_handler handler) = 0;
+    virtual void do_renew_leases(std::chrono::milliseconds ending_within, renew_handler handler) = 0;
     /// @brief Implements @ref async_next_available.
     virtual void do_next_available(earliest_handler handler) = 0;
 };

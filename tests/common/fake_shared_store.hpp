@@ -263,7 +263,7 @@ protected:
         reply(std::move(handler), error_code{});
     }
 
-    void do_renew_leases(renew_handler handler) override
+    void do_renew_leases(std::chrono::milliseconds ending_within, renew_handler handler) override
     {
         if (dead_)
             return;  // a dead process sends nothing
@@ -271,7 +271,7 @@ protected:
             return reply(std::move(handler), ec, std::vector<held_lease>{});
         std::vector<held_lease> held;
         for (auto& [id, row] : db_.rows)
-            if (row.holder == holder_)
+            if (row.holder == holder_ && row.lease_until < now() + ending_within)
             {
                 row.lease_until = now() + lease_;
                 held.push_back(held_lease{id, row.token, row.job.next_run_time});

@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(leases_go_to_one_holder_and_fencing_tokens_grow)
     BOOST_TEST(!await<>(io, [&](auto h) {
                     a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 1s, false}, std::move(h));
                 }).ec);
-    auto renewed = await<std::vector<asched::held_lease>>(io, [&](auto h) { a.async_renew_leases(std::move(h)); });
+    auto renewed = await<std::vector<asched::held_lease>>(io, [&](auto h) { a.async_renew_leases(1h, std::move(h)); });
     BOOST_TEST(std::get<0>(renewed.values).size() == 6u);
     BOOST_TEST(!await<>(io, [&](auto h) {
                     a.async_write_leased(leased_write{held.job.id, held.fencing_token, t + 1s, true}, std::move(h));
