@@ -6,16 +6,18 @@
 //   pg_cluster_test --test [--keep]            the test (CTest integration.pg_cluster): starts a throwaway server,
 //                                              runs itself as three schedulers (T0, the jobs' first time, is 2 to
 //                                              3 s later), stops (SIGSTOP) schedulers 1 and 3 at T0 + 5.4 s so that
-//                                              2 runs the jobs and takes the next ones, SIGKILLs scheduler 2 at
-//                                              T0 + 6.6 s (mid-second: no run is in flight; it holds every job) and
-//                                              resumes the others, restarts PostgreSQL at T0 + 11 s, SIGTERMs the two
-//                                              others at T0 + 21.6 s, then checks their logs (about 30 s in all).
+//                                              2 takes the jobs once their leases expire, SIGKILLs scheduler 2 at
+//                                              T0 + 12.6 s (mid-second: no run is in flight; it holds every job) and
+//                                              resumes the others (a stall longer than the lease: they must not fire
+//                                              on their expired leases), restarts PostgreSQL at T0 + 20 s, SIGTERMs
+//                                              the two others at T0 + 30.6 s, then checks their logs (about 40 s).
 //                                              --keep keeps the directory of logs even on success
 //   pg_cluster_test --scheduler N --conninfo C --log FILE --start MICROS [--prefix P]
 //                                              one scheduler: an asched::scheduler on its own io_context with a
 //                                              postgres_job_store (lease 5 s) holding job000..job199 (every second
 //                                              from MICROS, a registered task on the inline executor, misfire grace
-//                                              5 s, no coalescing, replace_existing). Each run appends
+//                                              8 s, no coalescing, max_instances 10 so that a backlog after a
+//                                              takeover runs whole, replace_existing). Each run appends
 //                                              `job_id scheduled_micros N fencing_token started_micros` to FILE,
 //                                              each missed run (job_missed) `MISSED job_id scheduled_micros N`, each
 //                                              refused one (job_max_instances) `REFUSED job_id scheduled_micros N`,
@@ -78,15 +80,17 @@ namespace {
 
 constexpr int job_count = 200;
 constexpr auto lease_time = 5s;
-constexpr auto misfire_grace = 5s;
+constexpr auto misfire_grace = 8s;  // a takeover comes up to one lease (5 s) plus a poll late
 constexpr int scheduler_count = 3;
 constexpr int victim = 2;  // the scheduler that is killed
 // The timeline, from T0 (the first scheduled time of every job, a whole second)
+// A job whose next run is near stays with the scheduler that holds it (each fire's write extends the lease), so the
+// others are stopped for longer than a lease: the victim takes every job when their leases expire (about T0 + 10 s)
 constexpr auto pause_at = 5400ms;  // the others are stopped from here to the kill
-constexpr auto kill_at = 6600ms;
-constexpr auto restart_at = 11s;
+constexpr auto kill_at = 12600ms;
+constexpr auto restart_at = 20s;
 // Mid-second too: one survivor holds the jobs due at the next second, and its shutdown must release them
-constexpr auto terminate_at = 21600ms;
+constexpr auto terminate_at = 30600ms;
 
 std::int64_t micros_now()
 {
@@ -215,6 +219,7 @@ int run_scheduler(const child_options& o)
                 .jobstore = "shared",
                 .misfire_grace_time = std::chrono::microseconds(misfire_grace),
                 .coalesce = false,
+                .max_instances = 10,  // a backlog after a takeover is due at once: every run of it starts
                 .replace_existing = true,
             }
         );
@@ -429,11 +434,11 @@ int run_test(bool keep)
     for (int n = 1; n <= scheduler_count; ++n)
         pids[n] = spawn_scheduler(n, conninfo, dir / ("runs-" + std::to_string(n) + ".log"), t0, prefix);
 
-    // The kill, at T0 + 6.6 s: mid-second, after the taking of the jobs due at T0 + 7 s, before they run. Each second
-    // one scheduler takes all the jobs due (the first to ask), so which one holds them at the kill is chance; to make
-    // the victim the one that ran them last and holds them (the takeover then waits for its leases to expire, the
-    // hard case), the two others are stopped (SIGSTOP, a stall) from T0 + 5.4 s until the kill. They hold nothing
-    // then: their runs of T0 + 5 s are over and released
+    // The kill, at T0 + 12.6 s: mid-second, no run in flight. Jobs stay with the scheduler that took them first, so
+    // to make the victim the one that holds them (the takeover then waits for its leases to expire, the hard case),
+    // the two others are stopped (SIGSTOP, a stall) from T0 + 5.4 s until the kill: their leases expire about T0 +
+    // 10 s, the victim takes the jobs and runs the backlog, and when the others resume their leases are long gone
+    // (they must not fire on them)
     sleep_until_micros(at(pause_at));
     for (int n = 1; n <= scheduler_count; ++n)
         if (n != victim)
