@@ -52,6 +52,11 @@ struct postgres_store_options
  * @ref shared_store_signal::reconnected. Operations made while it is down fail at once with
  * `pg_errc::connection_lost`; those made before the first connection wait for it.
  *
+ * Closing (the scheduler's shutdown closes its stores) does not block: the writes already made, among them the
+ * releases of the jobs this scheduler held, are sent first, then the connection closes, all on the executor. So after
+ * a shutdown let the io_context run out of work by itself rather than calling `io_context::stop()`, or the other
+ * schedulers wait for those leases to expire before they take the jobs.
+ *
  * Use it from its executor only. Add it to a scheduler with `add_jobstore`, or name it in
  * @ref scheduler_options::jobstores as `postgresql://...` (see @ref open_job_store).
  */
