@@ -705,8 +705,14 @@ def targets(r):
         met = value <= limit if op == "<=" else value >= limit if op == ">=" else value == limit
         t.append(Target(issue, name, fmt_value.format(value), limit_text or f"{op} {limit:g}", met, where, detail))
 
+    # The time of the adds on the adding thread's CPU clock when it was measured: 100,000 raw adds take 20-30 ms, so
+    # a time slice taken by another process changes their wall time by half (the wall-time ratio is the detail)
+    add_ratio = ratio("add_cpu_us_per_job") or ratio("add_us_per_job")
+    add_what = "CPU time" if ratio("add_cpu_us_per_job") else "wall time"
+    wall = ratio("add_us_per_job")
+    add_detail = f"{add_what}; wall time {wall:.2f}" if add_what == "CPU time" and wall else add_what
     # The scheduler issue, then this one's tighter figures
-    check("scheduler", "add time / raw Asio", ratio("add_us_per_job"), "<=", 4, "add")
+    check("scheduler", "add time / raw Asio", add_ratio, "<=", 4, "add", detail=add_detail)
     check("scheduler", "add memory / raw Asio", ratio("add_bytes_per_job"), "<=", 2, "add")
     check("scheduler", "burst rate / raw Asio", ratio("burst_runs_per_s"), ">=", 0.33, "burst")
     check("scheduler", "burst p99 lateness / raw Asio", ratio("burst_p99_us"), "<=", 3, "burst")
@@ -723,9 +729,7 @@ def targets(r):
           ">= 20,000")
     check("SQLite store", "sqlite start over 100,000 jobs, s", med("sqlite_start_s"), "<=", 0.5, "sqlite", "{:.3f}")
     check("SQLite store", "sqlite start, resident MB", med("sqlite_start_rss_mb"), "<=", 80, "sqlite", "{:.1f}")
-    cpu_add = ratio("add_cpu_us_per_job")
-    check("performance", "add time / raw Asio", ratio("add_us_per_job"), "<=", 2, "add",
-          detail=f"CPU time: {cpu_add:.2f}" if cpu_add else "")
+    check("performance", "add time / raw Asio", add_ratio, "<=", 2, "add", detail=add_detail)
     check("performance", "add memory / raw Asio", ratio("add_bytes_per_job"), "<=", 1.6, "add")
     cpu_burst = ratio("burst_cpu_ns_per_run", "raw", "asched")
     check("performance", "burst rate / raw Asio", ratio("burst_runs_per_s"), ">=", 0.5, "burst",
