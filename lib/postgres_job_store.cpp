@@ -271,8 +271,9 @@ public:
         state_ = state::closed;
         if (!conn_)
             return;
-        conn_->async_query("SELECT 1", {}, [self = shared_from_this()](error_code, pg_result) {
-            self->finish_close();
+        conn_->async_query("SELECT 1", {}, [weak = weak_from_this()](error_code, pg_result) {
+            if (auto self = weak.lock())
+                self->finish_close();
         });
     }
 
@@ -311,10 +312,13 @@ public:
     /// Sends one statement once ready; `then` gets the outcome (a server error's message is kept for logs).
     void query(std::string sql, params values, query_then then)
     {
-        when_ready([self = shared_from_this(),
-                    sql = std::move(sql),
-                    values = std::move(values),
-                    then = std::move(then)](error_code ec) mutable {
+        // Handlers hold the store weakly: the connection's queue holds them, and the store holds the connection
+        when_ready([weak = weak_from_this(), sql = std::move(sql), values = std::move(values), then = std::move(then)](
+                       error_code ec
+                   ) mutable {
+            auto self = weak.lock();
+            if (!self)
+                return;
             if (ec)
             {
                 then(ec, pg_result{});
@@ -323,7 +327,10 @@ public:
             self->conn_->async_query(
                 std::move(sql),
                 std::move(values),
-                [self, then = std::move(then)](error_code ec, pg_result r) mutable {
+                [weak, then = std::move(then)](error_code ec, pg_result r) mutable {
+                    auto self = weak.lock();
+                    if (!self)
+                        return;
                     if (ec && !r.error.empty())
                         self->last_error_ = r.error;
                     then(ec, std::move(r));
@@ -343,7 +350,10 @@ public:
         conn_->async_query(
             std::move(sql),
             std::move(values),
-            [self = shared_from_this(), then = std::move(then)](error_code ec, pg_result r) mutable {
+            [weak = weak_from_this(), then = std::move(then)](error_code ec, pg_result r) mutable {
+                auto self = weak.lock();
+                if (!self)
+                    return;
                 if (ec && !r.error.empty())
                     self->last_error_ = r.error;
                 then(ec, std::move(r));
@@ -518,9 +528,7 @@ public:
         run_now(
             sql_.write_leased(),
             std::move(values),
-            [self = shared_from_this(),
-             batch = std::move(batch),
-             earliest_released](error_code ec, pg_result r) mutable {
+            [self = this, batch = std::move(batch), earliest_released](error_code ec, pg_result r) mutable {
                 self->writing_ = false;
                 std::unordered_map<std::string_view, bool> written;
                 if (!ec)
@@ -699,7 +707,7 @@ void postgres_job_store::do_add(job_description job, bool replace_existing, writ
     impl_->query(
         replace_existing ? impl_->sql_.upsert() : impl_->sql_.insert(),
         std::move(values),
-        [self = impl_, replace_existing, next, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), replace_existing, next, h = std::move(handler)](error_code ec, pg_result r) mutable {
             if (!ec && !replace_existing && r.rows.empty())
                 ec = errc::conflicting_job_id;
             if (!ec && !r.rows.empty())
@@ -716,7 +724,7 @@ void postgres_job_store::do_update(job_description job, write_handler handler)
     impl_->query(
         impl_->sql_.update(),
         std::move(values),
-        [self = impl_, next, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), next, h = std::move(handler)](error_code ec, pg_result r) mutable {
             if (!ec && r.rows.empty())
                 ec = errc::job_not_found;
             if (!ec)
@@ -731,7 +739,7 @@ void postgres_job_store::do_remove(std::string id, write_handler handler)
     impl_->query(
         impl_->sql_.remove(),
         {std::move(id)},
-        [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             if (!ec && r.rows.empty())
                 ec = errc::job_not_found;
             if (!ec)
@@ -743,12 +751,15 @@ void postgres_job_store::do_remove(std::string id, write_handler handler)
 
 void postgres_job_store::do_remove_all(write_handler handler)
 {
-    impl_
-        ->query(impl_->sql_.remove_all(), {}, [self = impl_, h = std::move(handler)](error_code ec, pg_result) mutable {
+    impl_->query(
+        impl_->sql_.remove_all(),
+        {},
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result) mutable {
             if (!ec)
                 self->announce(true, std::nullopt);
             complete(self->ex_, std::move(h), ec);
-        });
+        }
+    );
 }
 
 void postgres_job_store::do_find(std::string id, find_handler handler)
@@ -756,7 +767,7 @@ void postgres_job_store::do_find(std::string id, find_handler handler)
     impl_->query(
         impl_->sql_.find(),
         {id},
-        [self = impl_, id, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), id, h = std::move(handler)](error_code ec, pg_result r) mutable {
             std::optional<job_description> found;
             if (!ec && !r.rows.empty())
                 found = self->decode(id, r.rows[0][0], r.rows[0][1], nullptr);
@@ -767,13 +778,16 @@ void postgres_job_store::do_find(std::string id, find_handler handler)
 
 void postgres_job_store::do_all_jobs(listing_handler handler)
 {
-    impl_
-        ->query(impl_->sql_.all_jobs(), {}, [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+    impl_->query(
+        impl_->sql_.all_jobs(),
+        {},
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             job_listing listing;
             if (!ec)
                 listing = self->listing_of(r);
             complete(self->ex_, std::move(h), ec, std::move(listing));
-        });
+        }
+    );
 }
 
 void postgres_job_store::do_due_jobs(instant until, listing_handler handler)
@@ -781,7 +795,7 @@ void postgres_job_store::do_due_jobs(instant until, listing_handler handler)
     impl_->query(
         impl_->sql_.due_jobs(),
         {impl::micros(until)},
-        [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             job_listing listing;
             if (!ec)
                 listing = self->listing_of(r);
@@ -792,13 +806,16 @@ void postgres_job_store::do_due_jobs(instant until, listing_handler handler)
 
 void postgres_job_store::do_earliest_next_run_time(earliest_handler handler)
 {
-    impl_
-        ->query(impl_->sql_.earliest(), {}, [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+    impl_->query(
+        impl_->sql_.earliest(),
+        {},
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             std::optional<instant> t;
             if (!ec && !r.rows.empty() && r.rows[0][0])
                 t = instant(std::chrono::microseconds(std::stoll(*r.rows[0][0])));
             complete(self->ex_, std::move(h), ec, t);
-        });
+        }
+    );
 }
 
 void postgres_job_store::do_quarantine(std::string id, std::string reason, write_handler handler)
@@ -806,7 +823,7 @@ void postgres_job_store::do_quarantine(std::string id, std::string reason, write
     impl_->query(
         impl_->sql_.quarantine(),
         {std::move(id), std::move(reason)},
-        [self = impl_, h = std::move(handler)](error_code ec, pg_result) mutable {
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result) mutable {
             if (!ec)
                 self->announce(true, std::nullopt);
             complete(self->ex_, std::move(h), ec);
@@ -831,7 +848,7 @@ void postgres_job_store::do_acquire(
     impl_->query(
         impl_->sql_.acquire(),
         std::move(values),
-        [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             std::vector<job_lease> leases;
             if (!ec)
             {
@@ -865,7 +882,7 @@ void postgres_job_store::do_renew_leases(std::chrono::milliseconds ending_within
     impl_->query(
         impl_->sql_.renew(),
         std::move(values),
-        [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             std::vector<held_lease> held;
             if (!ec)
             {
@@ -890,7 +907,7 @@ void postgres_job_store::do_next_available(earliest_handler handler)
     impl_->query(
         impl_->sql_.next_available(),
         {},
-        [self = impl_, h = std::move(handler)](error_code ec, pg_result r) mutable {
+        [self = impl_.get(), h = std::move(handler)](error_code ec, pg_result r) mutable {
             std::optional<instant> t;
             if (!ec && !r.rows.empty() && r.rows[0][0])
                 t = instant(std::chrono::microseconds(std::stoll(*r.rows[0][0])));

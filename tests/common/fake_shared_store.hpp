@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,13 +48,15 @@ struct fake_database
 class fake_shared_store final : public shared_job_store
 {
 public:
+    /// `db` is shared: a scheduler's core (and with it this store) may outlive the test's own objects until the
+    /// io_context is destroyed.
     fake_shared_store(
         boost::asio::io_context& io,
-        fake_database& db,
+        std::shared_ptr<fake_database> db,
         std::string holder,
         std::chrono::milliseconds lease = std::chrono::seconds{10}
     )
-        : io_(io), db_(db), holder_(std::move(holder)), lease_(lease)
+        : io_(io), db_owner_(std::move(db)), db_(*db_owner_), holder_(std::move(holder)), lease_(lease)
     {
         db_.stores.push_back(this);
     }
@@ -296,6 +299,7 @@ protected:
 
 private:
     boost::asio::io_context& io_;
+    std::shared_ptr<fake_database> db_owner_;
     fake_database& db_;
     std::string holder_;
     std::chrono::milliseconds lease_;

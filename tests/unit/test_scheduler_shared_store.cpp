@@ -33,7 +33,8 @@ namespace {
 
 struct shared_fixture : asched::test::scheduler_fixture
 {
-    fake_database db;
+    std::shared_ptr<fake_database> database = std::make_shared<fake_database>();
+    fake_database& db = *database;
     // (job id, scheduled time) -> the schedulers that ran it
     std::map<std::pair<std::string, instant>, std::vector<std::string>> runs;
     std::vector<std::unique_ptr<mock_scheduler>> schedulers;
@@ -46,7 +47,7 @@ struct shared_fixture : asched::test::scheduler_fixture
             runs[{ctx.job_id(), ctx.scheduled_run_time()}].push_back(name);
             db.log.push_back("run " + ctx.job_id() + " " + name);
         });
-        auto store = std::make_shared<fake_shared_store>(ctx, db, name, lease);
+        auto store = std::make_shared<fake_shared_store>(ctx, database, name, lease);
         stores.push_back(store);
         s.add_jobstore("shared", store);
         record(s);
