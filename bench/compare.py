@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -112,32 +113,47 @@ class Runner:
         self.failures = []
 
     def run(self, name, command, timeout, ok_codes=(0,)):
-        """Runs `command`; returns (exit status, metrics {name: float}). Never raises on a failed program."""
+        """Runs `command`, echoing its progress lines as they come; returns (exit status, metrics {name: float}).
+        Never raises on a failed program."""
         log = self.logs / f"{name}.log"
+        out, err, shown = [], [], [0]
+        proc = subprocess.Popen([str(c) for c in command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=str(ROOT), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+
+        def pump_stderr():
+            for line in proc.stderr:
+                err.append(line)
+                if ECHO.match(line) and shown[0] < 12:
+                    progress("    " + line.rstrip())
+                    shown[0] += 1
+
+        readers = [threading.Thread(target=lambda: out.extend(proc.stdout), daemon=True),
+                   threading.Thread(target=pump_stderr, daemon=True)]
+        for t in readers:
+            t.start()
+        killed = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            killed = True
+        for t in readers:
+            t.join()
         with open(log, "a") as f:
             f.write(f"$ {' '.join(str(c) for c in command)}\n")
-            try:
-                proc = subprocess.Popen([str(c) for c in command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, cwd=str(ROOT), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
-                out, err = proc.communicate(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                out, err = proc.communicate()
-                f.write(out + err + f"\n(killed after {timeout:.0f} s)\n")
-                self.failures.append(f"{name}: killed after {timeout:.0f} s")
-                progress(f"    {name}: killed after {timeout:.0f} s (log: {rel(log)})")
-                return -9, parse_metrics(out)
-            f.write(out)
-            f.write(err)
-        shown = 0
-        for line in err.splitlines():
-            if ECHO.match(line) and shown < 12:
-                progress("    " + line)
-                shown += 1
+            f.writelines(out)
+            f.writelines(err)
+            if killed:
+                f.write(f"\n(killed after {timeout:.0f} s)\n")
+        if killed:
+            self.failures.append(f"{name}: killed after {timeout:.0f} s")
+            progress(f"    {name}: killed after {timeout:.0f} s (log: {rel(log)})")
+            return -9, parse_metrics("".join(out))
         if proc.returncode not in ok_codes:
             self.failures.append(f"{name}: exit status {proc.returncode} (log: {rel(log)})")
             progress(f"    {name}: exit status {proc.returncode} (log: {rel(log)})")
-        return proc.returncode, parse_metrics(out)
+        return proc.returncode, parse_metrics("".join(out))
 
 
 def parse_metrics(text):
