@@ -181,6 +181,11 @@ std::string pg_sql::next_available() const
            " FROM " + jobs_ + " WHERE next_run_time IS NOT NULL";
 }
 
+std::string pg_sql::release_all() const
+{
+    return "UPDATE " + jobs_ + " SET acquired_by = NULL, acquired_until = NULL WHERE acquired_by = $1";
+}
+
 std::string pg_sql::text_array(const std::vector<std::string>& values)
 {
     std::string out = "{";

@@ -45,6 +45,8 @@ public:
     // $1 holder, $2 lease micros, $3 renew only leases ending within this (micros)
     std::string renew() const;
     std::string next_available() const;
+    // $1 holder: every lease it still holds goes back, next run times unchanged
+    std::string release_all() const;
 
     /// A text[] literal: every element quoted, so ids may hold any character.
     static std::string text_array(const std::vector<std::string>& values);

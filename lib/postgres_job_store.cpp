@@ -271,9 +271,26 @@ public:
         state_ = state::closed;
         if (!conn_)
             return;
-        conn_->async_query("SELECT 1", {}, [weak = weak_from_this()](error_code, pg_result) {
-            if (auto self = weak.lock())
+        // Last, every lease still held under this holder goes back: jobs the scheduler released are released
+        // already (with their next run times); what remains was taken by an acquisition whose answer came after the
+        // scheduler stopped listening, and was never fired, so its stored next run time is right as it is
+        conn_->async_query(sql_.release_all(), {holder_}, [weak = weak_from_this()](error_code ec, pg_result r) {
+            auto self = weak.lock();
+            if (!self)
+                return;
+            if (ec || r.affected_rows == 0 || !self->conn_)
+            {
                 self->finish_close();
+                return;
+            }
+            self->conn_->async_query(
+                "SELECT pg_notify($1, $2)",
+                {self->sql_.channel(), "available " + self->holder_},
+                [weak](error_code, pg_result) {
+                    if (auto self = weak.lock())
+                        self->finish_close();
+                }
+            );
         });
     }
 
