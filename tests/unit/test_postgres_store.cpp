@@ -282,6 +282,35 @@ BOOST_AUTO_TEST_CASE(leases_go_to_one_holder_and_fencing_tokens_grow)
     b.close();
 }
 
+BOOST_AUTO_TEST_CASE(closing_gives_back_every_lease_still_held)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    auto a = std::make_unique<postgres_job_store>(io.get_executor(), options_for(prefix));
+    postgres_job_store b(io.get_executor(), options_for(prefix));
+    const instant t = now_s() - 1s;
+    for (const char* id : {"x", "y"})
+        BOOST_TEST(!await<>(io, [&](auto h) { a->async_add(due_job(id, t), false, std::move(h)); }).ec);
+    // a takes both (as an acquisition answered after its scheduler stopped listening), and closes
+    auto taken = await<std::vector<job_lease>>(io, [&](auto h) { a->async_acquire(t, 10, {}, std::move(h)); });
+    BOOST_REQUIRE(std::get<0>(taken.values).size() == 2u);
+    a->close();
+    std::vector<job_lease> by_b;
+    BOOST_TEST(run_until(
+        io,
+        [&] {
+            auto r = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, {}, std::move(h)); });
+            by_b = std::get<0>(r.values);
+            return by_b.size() == 2u;
+        },
+        3s  // well within the 30 s lease: the close gave them back
+    ));
+    for (const job_lease& l : by_b)
+        BOOST_TEST((*l.job.next_run_time == t));  // unchanged: they were never fired
+    a.reset();
+    b.close();
+}
+
 BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_another_holder)
 {
     boost::asio::io_context io;
