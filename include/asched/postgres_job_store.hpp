@@ -79,6 +79,7 @@ public:
 
     std::chrono::milliseconds lease_time() const noexcept override;
     const std::string& holder() const noexcept override;
+    /// @brief Signals come from `NOTIFY` on the channel `<prefix>_jobs` and from the connection's state.
     void watch_shared(std::function<void(shared_store_signal, std::optional<instant>)> on_signal) override;
 
     /// @brief Whether the connection is up and the schema ready.

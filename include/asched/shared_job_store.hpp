@@ -62,7 +62,8 @@ enum class shared_store_signal
     jobs_available,
     /// The store lost its connection: writes fail until it is back (it reconnects by itself).
     disconnected,
-    /// The store is connected again, after @ref disconnected: renew leases, take due jobs.
+    /// The store is connected again, after being disconnected (or never connected at first): renew leases, take
+    /// due jobs.
     reconnected,
 };
 
