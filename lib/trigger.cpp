@@ -124,12 +124,13 @@ namespace detail {
 
 void validate_options(std::string_view kind, const trigger_options& options)
 {
-    const std::string prefix = std::string(kind) + " key ";
+    // The key's name is built only for an error: this runs for every interval and cron trigger built
+    const auto key = [kind](const char* name) { return std::string(kind) + " key " + name; };
     if (options.jitter.count() < 0)
-        throw invalid_trigger(prefix + "'jitter'", "must not be negative");
+        throw invalid_trigger(key("'jitter'"), "must not be negative");
     if (options.start_date && options.end_date && *options.end_date < *options.start_date)
         throw invalid_trigger(
-            prefix + "'end_date'",
+            key("'end_date'"),
             "end_date " + format_datetime(*options.end_date, options.timezone) + " is before start_date " +
                 format_datetime(*options.start_date, options.timezone)
         );

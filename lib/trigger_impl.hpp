@@ -3,6 +3,7 @@
 #define ASCHED_LIB_TRIGGER_IMPL_HPP
 
 #include <asched/time.hpp>
+#include <asched/trigger.hpp>
 #include <asched/triggers/trigger_options.hpp>
 
 #include <boost/json/object.hpp>
@@ -26,6 +27,12 @@ public:
     /// Whether an unspecified zone would change fire times (not only how they are shown): false for date and
     /// interval triggers, whose fire times are instants; a scheduler then keeps them as they are.
     virtual bool zone_affects_fire_times() const noexcept { return true; }
+};
+
+/// The library's access to a trigger's implementation (a friend of asched::trigger).
+struct trigger_access
+{
+    static const trigger_impl& impl(const trigger& t) noexcept { return *t.impl_; }
 };
 
 /// Checks the options shared by interval and cron triggers; throws invalid_trigger naming `kind`'s key.

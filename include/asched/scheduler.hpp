@@ -249,7 +249,7 @@ public:
     template <class F>
     requires detail::job_function<std::decay_t<F>> job add_job(F&& function, trigger when, job_options options = {})
     {
-        return add_job(task(std::forward<F>(function)), std::move(when), std::move(options));
+        return add_job_impl(task(std::forward<F>(function)), std::move(when), std::move(options));
     }
 
     /**
@@ -469,6 +469,8 @@ private:
         }
     };
 
+    // The add_job overloads' common body: the parameters are moved on, never copied
+    job add_job_impl(task&& code, trigger&& when, job_options&& options);
     void async_run_impl(boost::asio::any_completion_handler<void(error_code)> handler);
     void async_shutdown_impl(bool wait, boost::asio::any_completion_handler<void(error_code)> handler);
     void async_add_job_impl(

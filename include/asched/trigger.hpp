@@ -21,7 +21,8 @@ namespace asched {
 
 namespace detail {
 class trigger_impl;
-}
+struct trigger_access;
+}  // namespace detail
 
 /**
  * @brief When a job fires: an immutable value that computes fire times.
@@ -95,6 +96,8 @@ protected:
     const detail::trigger_impl& impl() const noexcept { return *impl_; }
 
 private:
+    friend struct detail::trigger_access;  // the scheduler's look at the implementation (lib/trigger_impl.hpp)
+
     std::shared_ptr<const detail::trigger_impl> impl_;
 };
 
