@@ -138,6 +138,30 @@ inline std::uint32_t hash_id(std::string_view id) noexcept
     return static_cast<std::uint32_t>(h >> 32);
 }
 
+/// std::optional<instant> in 8 bytes instead of 16 (a job record keeps one): instant::min(), 292,000 years before
+/// 1970, stands for none. Converts to and from std::optional<instant>.
+class optional_instant
+{
+public:
+    optional_instant() noexcept = default;
+    optional_instant(std::nullopt_t) noexcept {}
+    optional_instant(instant t) noexcept : t_(t == none ? t + std::chrono::microseconds{1} : t) {}
+    optional_instant(const std::optional<instant>& t) noexcept
+        : optional_instant(t ? optional_instant(*t) : std::nullopt)
+    {
+    }
+
+    explicit operator bool() const noexcept { return t_ != none; }
+    bool has_value() const noexcept { return t_ != none; }
+    const instant& operator*() const noexcept { return t_; }
+    void reset() noexcept { t_ = none; }
+    operator std::optional<instant>() const noexcept { return t_ != none ? std::optional<instant>(t_) : std::nullopt; }
+
+private:
+    static constexpr instant none = instant::min();
+    instant t_{none};
+};
+
 /// Ids of 11 base-62 characters (fits std::string's small buffer): a bijective mix of a per-scheduler random seed
 /// and a counter, so ids never repeat within a scheduler and are unlikely to meet across schedulers.
 class id_generator
@@ -184,12 +208,26 @@ public:
         std::size_t records;
     };
 
+    /// A job's rarely set parts, behind one pointer: most jobs have no name of their own and no arguments, and only
+    /// jobs of a store object are written.
+    struct record_extras
+    {
+        std::optional<std::string> custom_name;  // none: the name is the task's name, else the id
+        std::shared_ptr<const job_arguments> arguments;
+        std::uint64_t store_write{0};  // the store's write count when this job was last written
+    };
+
+    /// Room in each record for the wait operation Asio builds for its timer (80 bytes in Boost 1.81; checked in arm)
+    static constexpr std::size_t wait_op_size = 80;
+
     /// One job. Reference-counted without atomics (only the scheduler's executor touches it): the index holds one
-    /// reference, each pending timer wait another, so a wait completing after removal finds live memory.
+    /// reference, each pending timer wait another, so a wait completing after removal finds live memory. A record
+    /// no one refers to goes back to the core's spares with its timer still built (see recycle), and Asio builds
+    /// the timer's wait operation in `wait_buffer` (see wait_allocator): an add or a run allocates nothing.
     struct record
     {
         // The timer is built in place: moving an Asio timer re-links it in the reactor
-        record(core_link* link, std::string id, task&& code, trigger&& when, boost::asio::io_context& io)
+        record(core_link* link, std::string&& id, task&& code, trigger&& when, boost::asio::io_context& io)
             : link(link), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(io)
         {
             ++link->records;
@@ -207,31 +245,116 @@ public:
         /// The core, or null once it is gone.
         scheduler_core* core() const noexcept { return link->core; }
 
+        /// A spare record as a new job's, as the constructor would make it.
+        void reuse(std::string&& new_id, task&& new_code, trigger&& new_when) noexcept
+        {
+            references = 1;
+            running = 0;
+            ++generation;  // (no wait of its last job is pending: it held a reference)
+            indexed = true;
+            in_index = true;
+            pending = false;
+            waiting = false;
+            next = nullptr;
+            id = std::move(new_id);
+            code = std::move(new_code);
+            when = std::move(new_when);
+            next_run_time.reset();
+        }
+
+        /// Lets go of what a finished job refers to (its function object, trigger, arguments); the memory, the id's
+        /// buffer and the timer stay for the next job.
+        void release_parts() noexcept
+        {
+            code = task(std::shared_ptr<const detail::task_base>{});
+            trigger_access::reset(when);
+            extras.reset();
+            id.clear();
+        }
+
+        const std::string* custom_name() const noexcept
+        {
+            return extras && extras->custom_name ? &*extras->custom_name : nullptr;
+        }
+        const std::shared_ptr<const job_arguments>& arguments() const noexcept
+        {
+            static const std::shared_ptr<const job_arguments> none;
+            return extras ? extras->arguments : none;
+        }
+        std::uint64_t store_write() const noexcept { return extras ? extras->store_write : 0; }
+        record_extras& extra()
+        {
+            if (!extras)
+                extras = std::make_unique<record_extras>();
+            return *extras;
+        }
+
         std::uint32_t references{1};
         std::uint32_t running{0};
         std::uint32_t generation{0};  // bumped on every re-arm and cancel: a wait of an older generation is stale
         std::uint32_t max_instances{1};
-        std::uint64_t serial{0};
-        std::size_t id_hash{0};  // the index's hash of `id`, kept so that erasing a job does not hash it again
-        core_link* link;         // shared by the core and its records; outlives the core while records remain
-        std::string id;
-        // Null: the name is the task's name, else the id (a pointer: most jobs have no name of their own)
-        std::unique_ptr<const std::string> custom_name;
-        task code;
-        std::shared_ptr<const job_arguments> arguments;
-        trigger when;
-        executor_slot* executor{nullptr};
-        store_slot* store{nullptr};
-        std::uint64_t store_write{0};  // the store's write count when this job was last written
-        std::chrono::microseconds grace{};
+        std::uint32_t id_hash{0};  // the index's hash of `id`, kept so that erasing a job does not hash it again
+        std::uint32_t serial{0};   // tells a run's report from a job re-added under the same id (run_finished)
         bool coalesce{true};
         bool indexed{true};   // the job exists (false: removed, or its trigger finished)
         bool in_index{true};  // the index still holds the record (a finished job leaves it in the next sweep)
         bool pending{false};
-        bool waiting{false};     // a wait is pending on the timer
-        bool persistent{false};  // its store is an object: changes are written through
-        std::optional<instant> next_run_time;
+        bool waiting{false};       // a wait is pending on the timer
+        bool persistent{false};    // its store is an object: changes are written through
+        bool wait_op_busy{false};  // wait_buffer holds a wait operation
+        core_link* link;           // shared by the core and its records; outlives the core while records remain
+        record* next{nullptr};     // in one of the core's lists: retired, graveyard or spares
+        std::string id;
+        task code;
+        trigger when;
+        std::unique_ptr<record_extras> extras;
+        executor_slot* executor{nullptr};
+        store_slot* store{nullptr};
+        std::chrono::microseconds grace{};
+        optional_instant next_run_time;
         timer_type timer;
+        alignas(std::max_align_t) unsigned char wait_buffer[wait_op_size];
+    };
+
+    /// Hands Asio a record's own buffer for the wait operation of its timer, instead of an allocation per arm (and
+    /// a free per run). A record has one wait at a time, but for a moment two: a wait cancelled by a re-arm still
+    /// holds the buffer until it completes, so the new one then gets memory from the heap.
+    template <class T>
+    struct wait_allocator
+    {
+        using value_type = T;
+
+        explicit wait_allocator(record* r) noexcept : r(r) {}
+        template <class U>
+        wait_allocator(const wait_allocator<U>& other) noexcept : r(other.r)
+        {
+        }
+
+        T* allocate(std::size_t n)
+        {
+            if (sizeof(T) * n <= wait_op_size && alignof(T) <= alignof(std::max_align_t) && !r->wait_op_busy)
+            {
+                r->wait_op_busy = true;
+                return reinterpret_cast<T*>(r->wait_buffer);
+            }
+            return std::allocator<T>{}.allocate(n);
+        }
+
+        void deallocate(T* p, std::size_t n) noexcept
+        {
+            if (static_cast<void*>(p) == static_cast<void*>(r->wait_buffer))
+                r->wait_op_busy = false;
+            else
+                std::allocator<T>{}.deallocate(p, n);
+        }
+
+        template <class U>
+        bool operator==(const wait_allocator<U>& other) const noexcept
+        {
+            return r == other.r;
+        }
+
+        record* r;
     };
 
     /// Shares a record with a pending wait.
@@ -265,6 +388,9 @@ public:
     {
         record_ref ref;
         std::uint32_t generation;
+
+        using allocator_type = wait_allocator<void>;
+        allocator_type get_allocator() const noexcept { return allocator_type(ref.get()); }
 
         void operator()(error_code ec)
         {
@@ -332,9 +458,9 @@ public:
         link_->core = nullptr;
         ++link_->records;  // the destructor's own hold: records freed below must not free the link under it
         drop_retired();
-        for (record* r : graveyard_)
-            delete r;
-        graveyard_.clear();
+        delete_list(std::exchange(graveyard_, nullptr));
+        delete_list(std::exchange(spares_, nullptr));
+        spare_count_ = 0;
         for (record* r : index_)
             orphan(r);
         for (record* r : index_)
@@ -663,10 +789,18 @@ public:
             replaced = true;
         }
 
-        auto* r = new record(link_, std::move(o.id), std::move(code), std::move(when), io_);
+        record* r = spares_;
+        if (r != nullptr)
+        {
+            spares_ = r->next;
+            --spare_count_;
+            r->reuse(std::move(o.id), std::move(code), std::move(when));
+        }
+        else
+            r = new record(link_, std::move(o.id), std::move(code), std::move(when), io_);
         r->serial = ++serials_;
         if (!o.name.empty() && o.name != r->code.name())
-            r->custom_name = std::make_unique<const std::string>(std::move(o.name));
+            r->extra().custom_name = std::move(o.name);
         r->executor = &ex;
         r->store = &store;
         r->persistent = store.store != nullptr;
@@ -674,8 +808,10 @@ public:
         r->coalesce = o.coalesce.value_or(options_.job_defaults.coalesce);
         r->max_instances = static_cast<std::uint32_t>(o.max_instances.value_or(options_.job_defaults.max_instances));
         if (!o.args.empty() || !o.kwargs.empty())
-            r->arguments = std::make_shared<const job_arguments>(job_arguments{std::move(o.args), std::move(o.kwargs)});
-        r->id_hash = id_hash{}(std::string_view(r->id));
+            r->extra().arguments = std::make_shared<const job_arguments>(
+                job_arguments{std::move(o.args), std::move(o.kwargs)}
+            );
+        r->id_hash = hash_id(r->id);
         for (auto [it, inserted] = index_.insert(r); !inserted; std::tie(it, inserted) = index_.insert(r))
         {
             if (!(*it)->indexed)
@@ -684,7 +820,7 @@ public:
                 continue;
             }
             r->id = ids_.next();  // only a generated id can clash with a live job: a given one was checked above
-            r->id_hash = id_hash{}(std::string_view(r->id));
+            r->id_hash = hash_id(r->id);
         }
 
         if (o.paused)
@@ -782,7 +918,7 @@ public:
 
         r.executor = ex;
         if (changes.name)
-            r.custom_name = std::make_unique<const std::string>(std::move(*changes.name));
+            r.extra().custom_name = std::move(*changes.name);
         if (changes.task)
             r.code = std::move(*changes.task);
         if (changes.misfire_grace_time)
@@ -793,12 +929,12 @@ public:
             r.max_instances = static_cast<std::uint32_t>(*changes.max_instances);
         if (changes.args || changes.kwargs)
         {
-            job_arguments arguments = r.arguments ? *r.arguments : job_arguments{};
+            job_arguments arguments = r.arguments() ? *r.arguments() : job_arguments{};
             if (changes.args)
                 arguments.args = std::move(*changes.args);
             if (changes.kwargs)
                 arguments.kwargs = std::move(*changes.kwargs);
-            r.arguments = std::make_shared<const job_arguments>(std::move(arguments));
+            r.extra().arguments = std::make_shared<const job_arguments>(std::move(arguments));
         }
         if (changes.trigger)
         {
@@ -970,11 +1106,18 @@ private:
         event_listener function;
     };
 
+    /// The key that erases a record the caller holds: found by its cached hash and its address, no id compared.
+    struct same_record
+    {
+        const record* r;
+    };
+
     struct id_hash
     {
         using is_transparent = void;
         std::size_t operator()(std::string_view id) const noexcept { return hash_id(id); }
         std::size_t operator()(const record* r) const noexcept { return r->id_hash; }
+        std::size_t operator()(same_record k) const noexcept { return k.r->id_hash; }
     };
 
     struct id_equal
@@ -983,10 +1126,15 @@ private:
         static std::string_view key(std::string_view id) noexcept { return id; }
         static std::string_view key(const record* r) noexcept { return r->id; }
         template <class A, class B>
-        bool operator()(const A& a, const B& b) const noexcept
+        requires(!std::is_same_v<A, same_record> && !std::is_same_v<B, same_record>) bool operator()(
+            const A& a,
+            const B& b
+        ) const noexcept
         {
             return key(a) == key(b);
         }
+        bool operator()(same_record a, const record* b) const noexcept { return a.r == b; }
+        bool operator()(const record* a, same_record b) const noexcept { return a == b.r; }
     };
 
     // ---------------------------------------------------------------------------------------------- lookup
@@ -1094,7 +1242,7 @@ private:
         static const std::shared_ptr<const job_arguments> no_arguments(std::shared_ptr<const job_arguments>{}, &none);
         return job{
             .id = r.id,
-            .name = r.custom_name            ? *r.custom_name
+            .name = r.custom_name()          ? *r.custom_name()
                     : !r.code.name().empty() ? std::string(r.code.name())
                                              : r.id,
             .task = r.code,
@@ -1104,7 +1252,7 @@ private:
             .misfire_grace_time = r.grace,
             .coalesce = r.coalesce,
             .max_instances = r.max_instances,
-            .arguments = r.arguments ? r.arguments : no_arguments,
+            .arguments = r.arguments() ? r.arguments() : no_arguments,
             .next_run_time = r.next_run_time,
             .pending = r.pending,
             .running_instances = r.running,
@@ -1124,6 +1272,12 @@ private:
         }
         // An absolute deadline from one wall-to-timer offset: a slow pass never delays the next one, and runs due
         // at one instant share one deadline (the timer queue then hands them out in one sweep)
+        // Asio's operation for this wait fits the record's buffer (else every arm would allocate)
+        static_assert(
+            sizeof(boost::asio::detail::wait_handler<wait_handler, boost::asio::io_context::executor_type>) <=
+                wait_op_size,
+            "Asio's wait operation outgrew record::wait_buffer: raise wait_op_size"
+        );
         r.timer.expires_at(to_timer_time(*r.next_run_time));
         ++r.generation;
         r.waiting = true;
@@ -1284,7 +1438,7 @@ private:
             const job_context context(
                 r.id,
                 scheduled,
-                r.arguments.get(),
+                r.arguments().get(),
                 &executor_,
                 owner_,
                 &typeid(basic_scheduler<Clocks>),
@@ -1310,7 +1464,7 @@ private:
             r.code,
             r.id,
             scheduled,
-            r.arguments,
+            r.arguments(),
             executor_,
             owner_,
             &typeid(basic_scheduler<Clocks>),
@@ -1405,10 +1559,10 @@ private:
     {
         return job_description{
             .id = r.id,
-            .name = r.custom_name ? *r.custom_name : std::string(),
+            .name = r.custom_name() ? *r.custom_name() : std::string(),
             .task_name = std::string(r.code.name()),
-            .args = r.arguments ? r.arguments->args : boost::json::array(),
-            .kwargs = r.arguments ? r.arguments->kwargs : boost::json::object(),
+            .args = r.arguments() ? r.arguments()->args : boost::json::array(),
+            .kwargs = r.arguments() ? r.arguments()->kwargs : boost::json::object(),
             .trigger = r.when,
             .executor = r.executor->name,
             .misfire_grace_time = r.grace,
@@ -1465,7 +1619,7 @@ private:
                 boost::asio::post(executor_, [f = std::move(on_stored)] { f(errc::shut_down); });
             return;
         }
-        r.store_write = ++r.store->writes;
+        r.extra().store_write = ++r.store->writes;
         try
         {
             r.store->store
@@ -1519,7 +1673,7 @@ private:
             return;
         if (r.store->shared != nullptr)
             forget_lease(r);  // the store revokes every lease on a job it is told to change
-        r.store_write = ++r.store->writes;
+        r.extra().store_write = ++r.store->writes;
         try
         {
             r.store->store->async_update(describe(r), store_completion(*r.store, r.id, "update"));
@@ -1536,7 +1690,7 @@ private:
             return;
         if (r.store->shared != nullptr)
             forget_lease(r);
-        r.store_write = ++r.store->writes;
+        r.extra().store_write = ++r.store->writes;
         r.store->store->async_remove(r.id, store_completion(*r.store, r.id, "remove"));
     }
 
@@ -1668,7 +1822,7 @@ private:
             }
             else if (r != nullptr)
             {
-                if (r->store_write > issued || describe(*r) == d)
+                if (r->store_write() > issued || describe(*r) == d)
                     continue;  // changed here since the read was issued, or unchanged
                 if (s.shared != nullptr && (find_lease(*r) != nullptr || same_definition(describe(*r), d)))
                 {
@@ -1712,7 +1866,7 @@ private:
             std::sort(listed.begin(), listed.end());
             std::vector<record*> gone;
             for (record* r : index_)
-                if (r->indexed && r->store == &s && r->store_write <= issued &&
+                if (r->indexed && r->store == &s && r->store_write() <= issued &&
                     !std::binary_search(listed.begin(), listed.end(), r->id))
                     gone.push_back(r);
             for (record* r : gone)
@@ -2533,7 +2687,8 @@ private:
     /// timer takes the reactor's lock, and a burst of finished jobs should not make the next due run wait for it.
     void bury(record* r)
     {
-        graveyard_.push_back(r);
+        r->next = graveyard_;
+        graveyard_ = r;
         post_sweep();
     }
 
@@ -2547,10 +2702,8 @@ private:
             {
                 self->sweep_posted_ = false;
                 self->drop_retired();
-                auto dead = std::move(self->graveyard_);
-                self->graveyard_.clear();
-                for (record* r : dead)
-                    delete r;
+                for (record* r = std::exchange(self->graveyard_, nullptr); r != nullptr;)
+                    self->recycle(std::exchange(r, r->next));
             }
         });
     }
@@ -2562,7 +2715,8 @@ private:
         const record_ref hold(&r);
         r.indexed = false;
         disarm(r);
-        retired_.push_back(&r);  // with the index's reference
+        r.next = retired_;  // with the index's reference
+        retired_ = &r;
         ++retired_in_index_;
         post_sweep();
         announce_removal(r);
@@ -2575,25 +2729,46 @@ private:
     /// Erases retired jobs from the index and releases the index's references.
     void drop_retired()
     {
-        auto retired = std::move(retired_);
-        retired_.clear();
-        for (record* r : retired)
+        for (record* r = std::exchange(retired_, nullptr); r != nullptr;)
         {
+            record* next = std::exchange(r->next, nullptr);
             if (r->in_index)
             {
-                index_.erase(r);
+                index_.erase(same_record{r});
                 --retired_in_index_;
             }
             r->in_index = false;
             record_ref::release(r);
+            r = next;
         }
+    }
+
+    /// A record no one refers to any more: kept as a spare for the next job (its timer built, its memory warm),
+    /// or freed when max_spares are kept already, so that the memory of a burst of finished jobs goes back.
+    void recycle(record* r) noexcept
+    {
+        if (spare_count_ >= max_spares)
+        {
+            delete r;
+            return;
+        }
+        r->release_parts();
+        r->next = spares_;
+        spares_ = r;
+        ++spare_count_;
+    }
+
+    static void delete_list(record* r) noexcept
+    {
+        while (r != nullptr)
+            delete std::exchange(r, r->next);
     }
 
     /// Takes a retired job out of the index before the sweep, so that a new job can take its id.
     void evict_retired(record& r)
     {
         r.in_index = false;  // its reference stays with retired_ until the sweep
-        index_.erase(&r);
+        index_.erase(same_record{&r});
         --retired_in_index_;
     }
 
@@ -2605,7 +2780,7 @@ private:
         if (r.store->shared != nullptr)
             forget_lease(r);
         disarm(r);
-        index_.erase(&r);
+        index_.erase(same_record{&r});
         record_ref::release(&r);
     }
 
@@ -2777,15 +2952,21 @@ private:
     std::map<std::string, executor_slot, std::less<>> executors_;
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
-    std::vector<record*> graveyard_;
-    std::vector<record*> retired_;  // finished jobs still in the index until the next sweep (see retire)
+    // Intrusive lists through record::next
+    record* graveyard_{nullptr};  // records no one refers to, recycled by the next sweep
+    record* retired_{nullptr};    // finished jobs still in the index until the next sweep (see retire)
+    record* spares_{nullptr};     // records kept for the next jobs (see recycle)
+    std::size_t spare_count_{0};
+    /// Spare records kept at most: 1.25 MB. Enough for jobs that come and go steadily; the rest of a burst's
+    /// records are freed.
+    static constexpr std::size_t max_spares = 4096;
     std::size_t retired_in_index_{0};
     bool sweep_posted_{false};
     core_link* link_{new core_link{this, 0}};
     event_mask listener_mask_{0};
     std::uint64_t listener_serial_{0};
     int emitting_{0};
-    std::uint64_t serials_{0};
+    std::uint32_t serials_{0};
     std::size_t runs_in_flight_{0};
     id_generator ids_;
     // Lines below this level are not even formatted; the sink filters further
