@@ -22,6 +22,8 @@
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/detail/chrono_time_traits.hpp>
+#include <boost/asio/detail/deadline_timer_service.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -102,9 +104,8 @@ struct store_slot
 /// when it is past: a job whose only run is already due is a misfire to handle, never silently dropped.
 inline std::optional<instant> first_fire_time(const trigger& when, instant now)
 {
-    if (when.kind() == "date")
-        return when.next_fire_time(std::nullopt, instant::min());
-    return when.next_fire_time(std::nullopt, now);
+    const trigger_impl& impl = trigger_access::impl(when);
+    return impl.next_fire_time(std::nullopt, impl.kind() == "date" ? instant::min() : now);
 }
 
 /// The index's hash of a job id: 8-byte words mixed by multiplication, about 20 instructions for an 11-character id
@@ -113,30 +114,45 @@ inline std::uint32_t hash_id(std::string_view id) noexcept
 {
     const char* p = id.data();
     std::size_t n = id.size();
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL * (n + 1);
     const auto mix = [&h](std::uint64_t word) {
         h = (h ^ word) * 0xBF58476D1CE4E5B9ULL;
         h ^= h >> 31;
     };
-    for (; n >= 8; p += 8, n -= 8)
-    {
+    const auto load8 = [](const char* at) {
         std::uint64_t word;
-        std::memcpy(&word, p, 8);
-        mix(word);
-    }
-    if (n >= 4)
+        std::memcpy(&word, at, 8);
+        return word;
+    };
+    const auto load4 = [](const char* at) {
+        std::uint32_t word;
+        std::memcpy(&word, at, 4);
+        return std::uint64_t{word};
+    };
+    for (; n > 16; p += 8, n -= 8)
+        mix(load8(p));
+    if (n >= 8)  // two overlapping words cover 8 to 16 bytes
     {
-        std::uint32_t low, high;  // two overlapping words cover 4 to 7 bytes
-        std::memcpy(&low, p, 4);
-        std::memcpy(&high, p + n - 4, 4);
-        mix((std::uint64_t{high} << 32) | low);
+        mix(load8(p));
+        mix(load8(p + n - 8));
     }
+    else if (n >= 4)
+        mix((load4(p + n - 4) << 32) | load4(p));
     else if (n > 0)
         mix((std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
             (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]));
     h *= 0x94D049BB133111EBULL;
     return static_cast<std::uint32_t>(h >> 32);
 }
+
+/// The arguments of a job that has none, for its snapshots: without a control block, so copies count no references.
+inline const job_arguments no_job_arguments{};
+inline const std::shared_ptr<const job_arguments> no_arguments(
+    std::shared_ptr<const job_arguments>{},
+    &no_job_arguments
+);
+/// A record's arguments when it has none.
+inline const std::shared_ptr<const job_arguments> null_arguments{};
 
 /// std::optional<instant> in 8 bytes instead of 16 (a job record keeps one): instant::min(), 292,000 years before
 /// 1970, stands for none. Converts to and from std::optional<instant>.
@@ -196,16 +212,25 @@ public:
     using timer_clock = typename Clocks::timer_clock;
     // Timers on the io_context's own executor type: 72 bytes instead of 120, and their wait operations skip the
     // type-erased executor too. When the scheduler's executor is something else (a strand), handlers hop to it.
+    // (For a shared store's loop; each job has the lighter job_timer below.)
     using timer_type = boost::asio::basic_waitable_timer<
         timer_clock,
         boost::asio::wait_traits<timer_clock>,
         boost::asio::io_context::executor_type>;
+    // A job's timer is the implementation inside such a timer, driven through its service (the one timer_type
+    // uses): 56 bytes instead of 72, building one looks no service up under a lock, and the record can tell the
+    // service when no wait of it is queued any more (see wait_handler), which spares re-arming and destroying it
+    // the reactor's lock
+    using timer_service = boost::asio::detail::deadline_timer_service<
+        boost::asio::detail::chrono_time_traits<timer_clock, boost::asio::wait_traits<timer_clock>>>;
+    using job_timer = typename timer_service::implementation_type;
 
     /// What records know of their core: null once the core is gone. Freed by the last of the core and its records.
     struct core_link
     {
         scheduler_core* core;
         std::size_t records;
+        timer_service* timers;  // the io_context's, which outlives the core and its records
     };
 
     /// A job's rarely set parts, behind one pointer: most jobs have no name of their own and no arguments, and only
@@ -222,19 +247,21 @@ public:
 
     /// One job. Reference-counted without atomics (only the scheduler's executor touches it): the index holds one
     /// reference, each pending timer wait another, so a wait completing after removal finds live memory. A record
-    /// no one refers to goes back to the core's spares with its timer still built (see recycle), and Asio builds
-    /// the timer's wait operation in `wait_buffer` (see wait_allocator): an add or a run allocates nothing.
+    /// no one refers to goes back to the core's spares (see recycle), and Asio builds the timer's wait operation in
+    /// `wait_buffer` (see wait_allocator): a run allocates nothing, and an add only its record when no spare is left.
     struct record
     {
-        // The timer is built in place: moving an Asio timer re-links it in the reactor
-        record(core_link* link, std::string&& id, task&& code, trigger&& when, boost::asio::io_context& io)
-            : link(link), id(std::move(id)), code(std::move(code)), when(std::move(when)), timer(io)
+        // Records never move: Asio's timer queue links to their timers
+        record(core_link* link, std::string&& id, task&& code, trigger&& when)
+            : link(link), id(std::move(id)), code(std::move(code)), when(std::move(when))
         {
+            link->timers->construct(timer);
             ++link->records;
         }
 
         ~record()
         {
+            link->timers->destroy(timer);
             if (--link->records == 0 && link->core == nullptr)
                 delete link;
         }
@@ -278,8 +305,7 @@ public:
         }
         const std::shared_ptr<const job_arguments>& arguments() const noexcept
         {
-            static const std::shared_ptr<const job_arguments> none;
-            return extras ? extras->arguments : none;
+            return extras ? extras->arguments : null_arguments;
         }
         std::uint64_t store_write() const noexcept { return extras ? extras->store_write : 0; }
         record_extras& extra()
@@ -312,7 +338,7 @@ public:
         store_slot* store{nullptr};
         std::chrono::microseconds grace{};
         optional_instant next_run_time;
-        timer_type timer;
+        job_timer timer;
         alignas(std::max_align_t) unsigned char wait_buffer[wait_op_size];
     };
 
@@ -403,10 +429,16 @@ public:
                 boost::asio::post(r->core()->executor_, [self = std::move(*this)]() mutable {
                     record* r = self.ref.get();
                     if (r->core() != nullptr && self.generation == r->generation)
+                    {
+                        r->timer.might_have_pending_waits = false;  // as below, on the scheduler's executor
                         r->core()->on_timer(*r);
+                    }
                 });
                 return;
             }
+            // The latest wait is done and no other is queued (each wait bumps the generation first): the timer is
+            // out of Asio's queue, so a re-arm or its destruction need not take the reactor's lock to cancel
+            r->timer.might_have_pending_waits = false;
             r->core()->on_timer(*r);
         }
     };
@@ -420,6 +452,7 @@ public:
         if (options_.job_defaults.misfire_grace_time.count() < 0)
             throw std::invalid_argument("job_defaults.misfire_grace_time: must not be negative");
         log_threshold_ = options_.minimum_log_level;
+        zone_specified_ = options_.zone.is_specified();
         default_slot_ = &slot("default");
         inline_slot_ = &slot("inline");
         default_slot_->executor = make_thread_pool_executor(10);
@@ -797,7 +830,7 @@ public:
             r->reuse(std::move(o.id), std::move(code), std::move(when));
         }
         else
-            r = new record(link_, std::move(o.id), std::move(code), std::move(when), io_);
+            r = new record(link_, std::move(o.id), std::move(code), std::move(when));
         r->serial = ++serials_;
         if (!o.name.empty() && o.name != r->code.name())
             r->extra().custom_name = std::move(o.name);
@@ -1206,9 +1239,8 @@ private:
     executor_slot& existing_slot(const std::string& name)
     {
         // The built-in slots without a map lookup: most jobs use them
-        executor_slot* found = name == inline_slot_->name    ? inline_slot_
-                               : name == default_slot_->name ? default_slot_
-                                                             : nullptr;
+        const std::string_view n = name;  // compared with literals: no call to memcmp
+        executor_slot* found = n == "inline" ? inline_slot_ : n == "default" ? default_slot_ : nullptr;
         if (found == nullptr)
         {
             auto it = executors_.find(name);
@@ -1226,7 +1258,7 @@ private:
     /// and interval triggers, or a trigger whose zone is given).
     void apply_default_zone(trigger& when) const
     {
-        if (options_.zone.is_specified() && trigger_access::impl(when).zone_affects_fire_times())
+        if (zone_specified_ && trigger_access::impl(when).zone_affects_fire_times())
             when = when.with_default_zone(options_.zone);
     }
 
@@ -1237,9 +1269,6 @@ private:
 
     job snapshot(const record& r) const
     {
-        // Without a control block: copies of it count no references
-        static const job_arguments none;
-        static const std::shared_ptr<const job_arguments> no_arguments(std::shared_ptr<const job_arguments>{}, &none);
         return job{
             .id = r.id,
             .name = r.custom_name()          ? *r.custom_name()
@@ -1278,17 +1307,24 @@ private:
                 wait_op_size,
             "Asio's wait operation outgrew record::wait_buffer: raise wait_op_size"
         );
-        r.timer.expires_at(to_timer_time(*r.next_run_time));
+        error_code ignored;
+        timers().expires_at(r.timer, to_timer_time(*r.next_run_time), ignored);  // cancels a wait queued
         ++r.generation;
         r.waiting = true;
-        r.timer.async_wait(wait_handler{record_ref(&r), r.generation});
+        wait_handler handler{record_ref(&r), r.generation};
+        timers().async_wait(r.timer, handler, io_.get_executor());
     }
+
+    timer_service& timers() const noexcept { return *link_->timers; }
 
     void disarm(record& r)
     {
         ++r.generation;
         if (std::exchange(r.waiting, false))
-            r.timer.cancel();
+        {
+            error_code ignored;
+            timers().cancel(r.timer, ignored);
+        }
     }
 
     void arm_all()
@@ -2804,7 +2840,8 @@ private:
     static void orphan(record* r) noexcept
     {
         ++r->generation;
-        r->timer.cancel();
+        error_code ignored;
+        r->link->timers->cancel(r->timer, ignored);
     }
 
     // ---------------------------------------------------------------------------------------------- shutdown
@@ -2941,7 +2978,8 @@ private:
 
     boost::asio::any_io_executor executor_;
     boost::asio::io_context& io_;
-    bool hop_{false};  // the scheduler's executor is not the io_context's own: timer handlers post to it
+    bool hop_{false};             // the scheduler's executor is not the io_context's own: timer handlers post to it
+    bool zone_specified_{false};  // options_.zone.is_specified()
     scheduler_options options_;
     void* owner_;
     scheduler_state state_{scheduler_state::stopped};
@@ -2962,7 +3000,7 @@ private:
     static constexpr std::size_t max_spares = 4096;
     std::size_t retired_in_index_{0};
     bool sweep_posted_{false};
-    core_link* link_{new core_link{this, 0}};
+    core_link* link_{new core_link{this, 0, &boost::asio::use_service<timer_service>(io_)}};
     event_mask listener_mask_{0};
     std::uint64_t listener_serial_{0};
     int emitting_{0};
