@@ -33,6 +33,7 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -55,6 +56,7 @@
 #endif
 
 #include "exception_text.hpp"
+#include "record_pool.hpp"
 #include "run_plan.hpp"
 #include "run_reporting.hpp"
 #include "trigger_impl.hpp"
@@ -182,23 +184,47 @@ private:
 /// and a counter, so ids never repeat within a scheduler and are unlikely to meet across schedulers.
 class id_generator
 {
+    static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    // Every two-digit number in base 62, least significant digit first
+    static constexpr auto digit_pairs = [] {
+        std::array<char, 2 * 62 * 62> pairs{};
+        for (std::size_t i = 0; i < 62 * 62; ++i)
+        {
+            pairs[2 * i] = digits[i % 62];
+            pairs[2 * i + 1] = digits[i / 62];
+        }
+        return pairs;
+    }();
+
 public:
     id_generator() : state_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
 
-    std::string next()
+    static constexpr std::size_t length = 11;
+
+    /// Writes the next id into `text`.
+    void next(char (&text)[length])
     {
         std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);  // splitmix64
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
         z ^= z >> 31;
-        static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-        std::string id(11, '0');
-        for (auto& c : id)
-        {
-            c = digits[z % 62];
-            z /= 62;
-        }
-        return id;
+        // The base-62 digits of z, least significant first: two groups of five (62^5 < 2^32, so 32-bit
+        // arithmetic), each written as two pairs of digits from a table and one digit, then the last digit
+        constexpr std::uint32_t pair = 62 * 62;
+        constexpr std::uint64_t group = std::uint64_t{pair} * pair * 62;
+        const std::uint64_t high = z / group;
+        const auto write_group = [&text](char* at, std::uint32_t value) {
+            for (int i = 0; i < 2; ++i, at += 2)
+            {
+                const std::uint32_t rest = value / pair;
+                std::memcpy(at, &digit_pairs[2 * (value - rest * pair)], 2);
+                value = rest;
+            }
+            *at = digits[value];
+        };
+        write_group(text, static_cast<std::uint32_t>(z - high * group));
+        write_group(text + 5, static_cast<std::uint32_t>(high % group));
+        text[10] = digits[high / group];  // (below 22)
     }
 
 private:
@@ -225,13 +251,7 @@ public:
         boost::asio::detail::chrono_time_traits<timer_clock, boost::asio::wait_traits<timer_clock>>>;
     using job_timer = typename timer_service::implementation_type;
 
-    /// What records know of their core: null once the core is gone. Freed by the last of the core and its records.
-    struct core_link
-    {
-        scheduler_core* core;
-        std::size_t records;
-        timer_service* timers;  // the io_context's, which outlives the core and its records
-    };
+    struct core_link;
 
     /// A job's rarely set parts, behind one pointer: most jobs have no name of their own and no arguments, and only
     /// jobs of a store object are written.
@@ -244,60 +264,32 @@ public:
 
     /// Room in each record for the wait operation Asio builds for its timer (80 bytes in Boost 1.81; checked in arm)
     static constexpr std::size_t wait_op_size = 80;
+    static constexpr std::size_t wait_op_align = alignof(void*);
 
     /// One job. Reference-counted without atomics (only the scheduler's executor touches it): the index holds one
-    /// reference, each pending timer wait another, so a wait completing after removal finds live memory. A record
-    /// no one refers to goes back to the core's spares (see recycle), and Asio builds the timer's wait operation in
-    /// `wait_buffer` (see wait_allocator): a run allocates nothing, and an add only its record when no spare is left.
+    /// reference, each pending timer wait another, so a wait completing after removal finds live memory. Its memory
+    /// comes from its core's record_pool (which finds the core's link from the record's address), and Asio builds
+    /// the timer's wait operation in `wait_buffer` (see wait_allocator): a run allocates nothing, an add only from
+    /// the pool.
     struct record
     {
-        // Records never move: Asio's timer queue links to their timers
-        record(core_link* link, std::string&& id, task&& code, trigger&& when)
-            : link(link), id(std::move(id)), code(std::move(code)), when(std::move(when))
+        // Made by create_record and freed by destroy; never moved (Asio's timer queue links to their timers)
+        template <class Id>  // std::string&& (moved) or std::string_view (copied)
+        record(core_link* link, Id&& id, task&& code, trigger&& when)
+            : id(std::forward<Id>(id)), code(std::move(code)), when(std::move(when))
         {
             link->timers->construct(timer);
-            ++link->records;
         }
 
-        ~record()
-        {
-            link->timers->destroy(timer);
-            if (--link->records == 0 && link->core == nullptr)
-                delete link;
-        }
+        ~record() { link()->timers->destroy(timer); }
 
         record(const record&) = delete;
         record& operator=(const record&) = delete;
 
+        /// Shared by the core and its records; outlives the core while records remain.
+        core_link* link() const noexcept { return static_cast<core_link*>(record_pool::owner_of(this)); }
         /// The core, or null once it is gone.
-        scheduler_core* core() const noexcept { return link->core; }
-
-        /// A spare record as a new job's, as the constructor would make it.
-        void reuse(std::string&& new_id, task&& new_code, trigger&& new_when) noexcept
-        {
-            references = 1;
-            running = 0;
-            ++generation;  // (no wait of its last job is pending: it held a reference)
-            indexed = true;
-            in_index = true;
-            pending = false;
-            waiting = false;
-            next = nullptr;
-            id = std::move(new_id);
-            code = std::move(new_code);
-            when = std::move(new_when);
-            next_run_time.reset();
-        }
-
-        /// Lets go of what a finished job refers to (its function object, trigger, arguments); the memory, the id's
-        /// buffer and the timer stay for the next job.
-        void release_parts() noexcept
-        {
-            code = task(std::shared_ptr<const detail::task_base>{});
-            trigger_access::reset(when);
-            extras.reset();
-            id.clear();
-        }
+        scheduler_core* core() const noexcept { return link()->core; }
 
         const std::string* custom_name() const noexcept
         {
@@ -328,8 +320,7 @@ public:
         bool waiting{false};       // a wait is pending on the timer
         bool persistent{false};    // its store is an object: changes are written through
         bool wait_op_busy{false};  // wait_buffer holds a wait operation
-        core_link* link;           // shared by the core and its records; outlives the core while records remain
-        record* next{nullptr};     // in one of the core's lists: retired, graveyard or spares
+        record* next{nullptr};     // in one of the core's lists: retired or graveyard
         std::string id;
         task code;
         trigger when;
@@ -339,7 +330,21 @@ public:
         std::chrono::microseconds grace{};
         optional_instant next_run_time;
         job_timer timer;
-        alignas(std::max_align_t) unsigned char wait_buffer[wait_op_size];
+        alignas(wait_op_align) unsigned char wait_buffer[wait_op_size];
+    };
+
+    /// What records know of their core: null once the core is gone. Freed by the last of the core and its records,
+    /// with the pool of their memory.
+    struct core_link
+    {
+        core_link(scheduler_core* core, timer_service& timers) : core(core), timers(&timers), pool(sizeof(record), this)
+        {
+        }
+
+        scheduler_core* core;
+        std::size_t records{0};
+        timer_service* timers;  // the io_context's, which outlives the core and its records
+        record_pool pool;
     };
 
     /// Hands Asio a record's own buffer for the wait operation of its timer, instead of an allocation per arm (and
@@ -358,7 +363,7 @@ public:
 
         T* allocate(std::size_t n)
         {
-            if (sizeof(T) * n <= wait_op_size && alignof(T) <= alignof(std::max_align_t) && !r->wait_op_busy)
+            if (sizeof(T) * n <= wait_op_size && alignof(T) <= wait_op_align && !r->wait_op_busy)
             {
                 r->wait_op_busy = true;
                 return reinterpret_cast<T*>(r->wait_buffer);
@@ -402,7 +407,7 @@ public:
             if (r->core() != nullptr)
                 r->core()->bury(r);  // freed after the runs due now: a burst never waits for cleanup
             else
-                delete r;
+                destroy(r);
         }
 
     private:
@@ -491,9 +496,8 @@ public:
         link_->core = nullptr;
         ++link_->records;  // the destructor's own hold: records freed below must not free the link under it
         drop_retired();
-        delete_list(std::exchange(graveyard_, nullptr));
-        delete_list(std::exchange(spares_, nullptr));
-        spare_count_ = 0;
+        for (record* r = std::exchange(graveyard_, nullptr); r != nullptr;)
+            destroy(std::exchange(r, r->next));
         for (record* r : index_)
             orphan(r);
         for (record* r : index_)
@@ -804,10 +808,9 @@ public:
 
         std::optional<instant> keep_next;
         bool replaced = false;
+        // A generated id is written into the record below: unique within this scheduler by construction
         const bool generated = o.id.empty();
-        if (generated)
-            o.id = ids_.next();  // unique within this scheduler by construction; a clash with a given id is retried
-        else if (record* old = find(o.id))
+        if (record* old = generated ? nullptr : find(o.id))
         {
             if (!o.replace_existing)
                 throw scheduler_error(
@@ -822,15 +825,12 @@ public:
             replaced = true;
         }
 
-        record* r = spares_;
-        if (r != nullptr)
-        {
-            spares_ = r->next;
-            --spare_count_;
-            r->reuse(std::move(o.id), std::move(code), std::move(when));
-        }
-        else
-            r = new record(link_, std::move(o.id), std::move(code), std::move(when));
+        char id_text[id_generator::length];
+        if (generated)
+            ids_.next(id_text);
+        const std::string_view generated_id(id_text, generated ? sizeof id_text : 0);
+        record* r = generated ? create_record(generated_id, std::move(code), std::move(when))
+                              : create_record(std::move(o.id), std::move(code), std::move(when));
         r->serial = ++serials_;
         if (!o.name.empty() && o.name != r->code.name())
             r->extra().custom_name = std::move(o.name);
@@ -852,7 +852,8 @@ public:
                 evict_retired(**it);  // a finished job not yet swept out holds the id
                 continue;
             }
-            r->id = ids_.next();  // only a generated id can clash with a live job: a given one was checked above
+            ids_.next(id_text);  // only a generated id can clash with a live job: a given one was checked above
+            r->id.assign(generated_id);
             r->id_hash = hash_id(r->id);
         }
 
@@ -2739,7 +2740,7 @@ private:
                 self->sweep_posted_ = false;
                 self->drop_retired();
                 for (record* r = std::exchange(self->graveyard_, nullptr); r != nullptr;)
-                    self->recycle(std::exchange(r, r->next));
+                    destroy(std::exchange(r, r->next));
             }
         });
     }
@@ -2779,25 +2780,32 @@ private:
         }
     }
 
-    /// A record no one refers to any more: kept as a spare for the next job (its timer built, its memory warm),
-    /// or freed when max_spares are kept already, so that the memory of a burst of finished jobs goes back.
-    void recycle(record* r) noexcept
+    /// A record for a new job, from the pool. @throws std::bad_alloc
+    template <class Id>
+    record* create_record(Id&& id, task&& code, trigger&& when)
     {
-        if (spare_count_ >= max_spares)
+        void* memory = link_->pool.allocate();
+        try
         {
-            delete r;
-            return;
+            auto* r = new (memory) record(link_, std::forward<Id>(id), std::move(code), std::move(when));
+            ++link_->records;
+            return r;
         }
-        r->release_parts();
-        r->next = spares_;
-        spares_ = r;
-        ++spare_count_;
+        catch (...)
+        {
+            record_pool::deallocate(memory);
+            throw;
+        }
     }
 
-    static void delete_list(record* r) noexcept
+    /// Frees a record no one refers to any more; the link goes with the last record of a core that is gone.
+    static void destroy(record* r) noexcept
     {
-        while (r != nullptr)
-            delete std::exchange(r, r->next);
+        core_link* link = r->link();
+        r->~record();
+        record_pool::deallocate(r);
+        if (--link->records == 0 && link->core == nullptr)
+            delete link;
     }
 
     /// Takes a retired job out of the index before the sweep, so that a new job can take its id.
@@ -2841,7 +2849,7 @@ private:
     {
         ++r->generation;
         error_code ignored;
-        r->link->timers->cancel(r->timer, ignored);
+        r->link()->timers->cancel(r->timer, ignored);
     }
 
     // ---------------------------------------------------------------------------------------------- shutdown
@@ -2991,16 +2999,11 @@ private:
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
     // Intrusive lists through record::next
-    record* graveyard_{nullptr};  // records no one refers to, recycled by the next sweep
+    record* graveyard_{nullptr};  // records no one refers to, freed by the next sweep
     record* retired_{nullptr};    // finished jobs still in the index until the next sweep (see retire)
-    record* spares_{nullptr};     // records kept for the next jobs (see recycle)
-    std::size_t spare_count_{0};
-    /// Spare records kept at most: 1.25 MB. Enough for jobs that come and go steadily; the rest of a burst's
-    /// records are freed.
-    static constexpr std::size_t max_spares = 4096;
     std::size_t retired_in_index_{0};
     bool sweep_posted_{false};
-    core_link* link_{new core_link{this, 0, &boost::asio::use_service<timer_service>(io_)}};
+    core_link* link_{new core_link(this, boost::asio::use_service<timer_service>(io_))};
     event_mask listener_mask_{0};
     std::uint64_t listener_serial_{0};
     int emitting_{0};

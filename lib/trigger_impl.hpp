@@ -33,8 +33,6 @@ public:
 struct trigger_access
 {
     static const trigger_impl& impl(const trigger& t) noexcept { return *t.impl_; }
-    /// Lets go of the implementation: a trigger that must not be used until assigned again.
-    static void reset(trigger& t) noexcept { t.impl_.reset(); }
 };
 
 /// Checks the options shared by interval and cron triggers; throws invalid_trigger naming `kind`'s key.
