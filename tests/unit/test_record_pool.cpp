@@ -123,9 +123,14 @@ BOOST_AUTO_TEST_CASE(the_memory_of_a_burst_goes_back_to_the_system)
     const double full = resident_bytes();
     BOOST_TEST(full - before > 0.9 * burst.size() * slot_size);
     for (void* slot : burst)
+    {
         record_pool::deallocate(slot);
-    // Every block emptied was unmapped, but for the one kept for the next slots (and the one holding `keep`)
+    }
+    // Every block emptied was unmapped, but for the one kept for the next slots (and the one holding `keep`).
+    // Under AddressSanitizer the shadow memory written to poison the slots given back stays resident: no check there.
+#if !defined(__SANITIZE_ADDRESS__)
     BOOST_TEST(resident_bytes() - before < 0.1 * burst.size() * slot_size);
+#endif
     record_pool::deallocate(keep);
 }
 
