@@ -28,12 +28,10 @@ namespace asched::detail {
 ///
 /// Blocks come from regions of 2 MiB, aligned to 2 MiB and mapped at once. A block's pages are made resident in one
 /// call when the block is first used (MADV_POPULATE_WRITE, Linux 5.14; elsewhere they fault in one at a time as
-/// they are written), and every region but the first may be backed by transparent huge pages (MADV_HUGEPAGE, where
-/// the system allows it: `madvise` or `always` in /sys/kernel/mm/transparent_hugepage/enabled). A page fault costs
-/// about 1.7 us per 4 KiB page on the machine of docs/benchmarks.md (0.12 us for a 280-byte record, a third of an
-/// add): populating a block costs a third less per page, and a huge page far less (and a burst over many records
-/// misses the TLB far less). The first region stays in small pages, so a scheduler with few jobs holds only the blocks
-/// it uses.
+/// they are written): a page fault costs about 1.7 us per 4 KiB page on the machine of docs/benchmarks.md (0.12 us
+/// for a 280-byte record, a third of an add), and populating a block costs a third less per page. No transparent
+/// huge pages: with the kernel's default `defrag` setting (`madvise`), a fault in a MADV_HUGEPAGE region compacts
+/// memory on the spot, and adding 1,000,000 jobs took 1.1 to 1.4 s with them against 0.56 to 0.69 s without.
 ///
 /// Why not malloc: taking a slot costs a few instructions where glibc's malloc takes about 180 on a heap that only
 /// grows (a scheduler adding jobs), and a slot has no malloc header (a 280-byte record used a 304-byte chunk).
@@ -43,7 +41,7 @@ class record_pool
 public:
     static constexpr std::size_t block_size = std::size_t{1} << 16;
     static constexpr std::size_t region_blocks = 32;
-    static constexpr std::size_t region_size = region_blocks * block_size;  // 2 MiB: one huge page
+    static constexpr std::size_t region_size = region_blocks * block_size;  // 2 MiB
 
     struct block
     {
@@ -137,7 +135,7 @@ private:
 
     void map_region()
     {
-        // Twice the size, so that the region can start at a multiple of its size (a huge page's boundary); the ends
+        // Twice the size, so that the region can start at a multiple of its size ; the ends
         // are given back
         void* mapped = ::mmap(nullptr, 2 * region_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (mapped == MAP_FAILED)
@@ -150,10 +148,6 @@ private:
             unmap(first, static_cast<std::size_t>(start - first));
         if (char* end = first + 2 * region_size; end != start + region_size)
             unmap(start + region_size, static_cast<std::size_t>(end - (start + region_size)));
-#if defined(MADV_HUGEPAGE)
-        if (regions_++ != 0)
-            ::madvise(start, region_size, MADV_HUGEPAGE);  // not the first: a small scheduler stays small
-#endif
         region_next_ = start;
         region_end_ = start + region_size;
     }
@@ -190,7 +184,6 @@ private:
     block* with_room_{nullptr};   // blocks with a slot free, the most recently given back first
     char* region_next_{nullptr};  // the next block of the region being carved
     char* region_end_{nullptr};
-    std::size_t regions_{0};  // mapped so far
 };
 
 }  // namespace asched::detail

@@ -845,7 +845,8 @@ public:
                 job_arguments{std::move(o.args), std::move(o.kwargs)}
             );
         r->id_hash = hash_id(r->id);
-        for (auto [it, inserted] = index_.insert(r); !inserted; std::tie(it, inserted) = index_.insert(r))
+        for (auto [it, inserted] = index_.insert(index_entry{r, r->id_hash}); !inserted;
+             std::tie(it, inserted) = index_.insert(index_entry{r, r->id_hash}))
         {
             if (!(*it)->indexed)
             {
@@ -1140,6 +1141,18 @@ private:
         event_listener function;
     };
 
+    /// An element of the index: a record and its id's hash. The hash sits beside the pointer so that growing the
+    /// index rehashes without reading any record: at 1,000,000 jobs each read would be a cache (and TLB) miss, and
+    /// the rehashes of a million adds read two million records (about 0.25 us per add). 16 bytes a slot instead of 8.
+    struct index_entry
+    {
+        record* r;
+        std::uint32_t hash;
+
+        operator record*() const noexcept { return r; }
+        record* operator->() const noexcept { return r; }
+    };
+
     /// The key that erases a record the caller holds: found by its cached hash and its address, no id compared.
     struct same_record
     {
@@ -1150,25 +1163,21 @@ private:
     {
         using is_transparent = void;
         std::size_t operator()(std::string_view id) const noexcept { return hash_id(id); }
-        std::size_t operator()(const record* r) const noexcept { return r->id_hash; }
+        std::size_t operator()(const index_entry& e) const noexcept { return e.hash; }
         std::size_t operator()(same_record k) const noexcept { return k.r->id_hash; }
     };
 
     struct id_equal
     {
         using is_transparent = void;
-        static std::string_view key(std::string_view id) noexcept { return id; }
-        static std::string_view key(const record* r) noexcept { return r->id; }
-        template <class A, class B>
-        requires(!std::is_same_v<A, same_record> && !std::is_same_v<B, same_record>) bool operator()(
-            const A& a,
-            const B& b
-        ) const noexcept
+        bool operator()(const index_entry& a, const index_entry& b) const noexcept
         {
-            return key(a) == key(b);
+            return a.hash == b.hash && a.r->id == b.r->id;
         }
-        bool operator()(same_record a, const record* b) const noexcept { return a.r == b; }
-        bool operator()(const record* a, same_record b) const noexcept { return a == b.r; }
+        bool operator()(std::string_view id, const index_entry& e) const noexcept { return id == e.r->id; }
+        bool operator()(const index_entry& e, std::string_view id) const noexcept { return e.r->id == id; }
+        bool operator()(same_record k, const index_entry& e) const noexcept { return k.r == e.r; }
+        bool operator()(const index_entry& e, same_record k) const noexcept { return e.r == k.r; }
     };
 
     // ---------------------------------------------------------------------------------------------- lookup
@@ -1176,7 +1185,7 @@ private:
     record* find(std::string_view id) const
     {
         auto it = index_.find(id);
-        return it == index_.end() || !(*it)->indexed ? nullptr : *it;
+        return it == index_.end() || !(*it)->indexed ? nullptr : it->r;
     }
 
     static bool in_store(const record& r, std::string_view jobstore) noexcept
@@ -2994,7 +3003,7 @@ private:
     bool started_{false};
     bool stopping_{false};
     bool shut_down_{false};
-    boost::unordered_flat_set<record*, id_hash, id_equal> index_;
+    boost::unordered_flat_set<index_entry, id_hash, id_equal> index_;
     std::map<std::string, executor_slot, std::less<>> executors_;
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
