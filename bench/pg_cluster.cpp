@@ -65,8 +65,8 @@
 #include <vector>
 
 #include "bench_common.hpp"
+#include "common/pg_query.hpp"
 #include "common/pg_server.hpp"
-#include "lib/pg_connection.hpp"
 
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -336,33 +336,6 @@ int run_scheduler(
 
 // ---- the server's side ---------------------------------------------------------------------------------------------
 
-/// One statement, blocking, on a connection of its own; the rows as text. Throws with the server's message.
-std::vector<std::vector<std::optional<std::string>>> query(const std::string& conninfo, const std::string& sql)
-{
-    asio::io_context io;
-    auto conn = asched::detail::pg_connection::create(io.get_executor(), conninfo);
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    std::string failure;
-    conn->async_connect(5s, [&](boost::system::error_code ec, std::string message) {
-        if (ec)
-        {
-            failure = "connect: " + message;
-            conn->close();
-            return;
-        }
-        conn->async_query(sql, {}, [&](boost::system::error_code ec, asched::detail::pg_result r) {
-            if (ec)
-                failure = r.error.empty() ? ec.message() : r.error;
-            rows = std::move(r.rows);
-            conn->close();
-        });
-    });
-    io.run_for(30s);
-    if (!failure.empty())
-        throw std::runtime_error(failure + " (in: " + sql + ")");
-    return rows;
-}
-
 /// CPU time (user + system, s) of the PostgreSQL processes started by this process: the postmaster, a child of
 /// ours, and its children (backends, checkpointer, ...), from /proc/<pid>/stat.
 double postgres_cpu_s()
@@ -486,26 +459,28 @@ phase_result run_phase(int schedulers, const settings& s, asched::test::pg_serve
     // The server's CPU time and statements over the window
     sleep_until_micros(window_start);
     if (s.stats)
-        query(server.conninfo(), "SELECT pg_stat_statements_reset()");
+        asched::test::query_rows(server.conninfo(), "SELECT pg_stat_statements_reset()", 30s);
     const double pg_cpu_start = postgres_cpu_s();
     sleep_until_micros(window_end);
     const double pg_cpu = postgres_cpu_s() - pg_cpu_start;
-    std::vector<std::vector<std::optional<std::string>>> statements, table;
+    asched::test::pg_rows statements, table;
     if (s.stats)
     {
-        statements = query(
+        statements = asched::test::query_rows(
             server.conninfo(),
             "SELECT calls, round(total_exec_time::numeric, 1), round(total_plan_time::numeric, 1), "
             "round(mean_exec_time::numeric, 3), rows, "
             "regexp_replace(left(query, 100), '\\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC "
-            "LIMIT 8"
+            "LIMIT 8",
+            30s
         );
         // Row versions written (HOT: without new index entries), dead ones, and the table's size with its indexes
-        table = query(
+        table = asched::test::query_rows(
             server.conninfo(),
             "SELECT n_tup_upd, n_tup_hot_upd, n_dead_tup, autovacuum_count, "
             "pg_size_pretty(pg_total_relation_size(relid)) FROM pg_stat_user_tables WHERE relname = '" +
-                prefix + "_jobs'"
+                prefix + "_jobs'",
+            30s
         );
     }
 
@@ -675,7 +650,7 @@ int main(int argc, char** argv)
         bench::progress("pg_cluster: starting a throwaway PostgreSQL server");
         asched::test::pg_server server(server_settings);
         if (s.stats)
-            query(server.conninfo(), "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            asched::test::query_rows(server.conninfo(), "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", 30s);
         std::string dir = (fs::temp_directory_path() / "asched-bench-pg-XXXXXX").string();
         if (::mkdtemp(dir.data()) == nullptr)
             throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));

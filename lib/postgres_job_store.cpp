@@ -341,18 +341,7 @@ public:
                 then(ec, pg_result{});
                 return;
             }
-            self->conn_->async_query(
-                std::move(sql),
-                std::move(values),
-                [weak, then = std::move(then)](error_code ec, pg_result r) mutable {
-                    auto self = weak.lock();
-                    if (!self)
-                        return;
-                    if (ec && !r.error.empty())
-                        self->last_error_ = r.error;
-                    then(ec, std::move(r));
-                }
-            );
+            self->run_now(std::move(sql), std::move(values), std::move(then));  // ready: runs it at once
         });
     }
 

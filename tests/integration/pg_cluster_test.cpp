@@ -70,8 +70,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/pg_query.hpp"
 #include "common/pg_server.hpp"
-#include "lib/pg_connection.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -369,33 +369,6 @@ void sleep_until_micros(std::int64_t at)
         std::this_thread::sleep_for(std::chrono::microseconds(left));
 }
 
-/// One statement against the server, blocking (the test's own connection); rows as text, or the error.
-std::vector<std::vector<std::optional<std::string>>> query(const std::string& conninfo, const std::string& sql)
-{
-    boost::asio::io_context io;
-    auto conn = asched::detail::pg_connection::create(io.get_executor(), conninfo);
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    std::string failure;
-    conn->async_connect(5s, [&](boost::system::error_code ec, std::string message) {
-        if (ec)
-        {
-            failure = "connect: " + message;
-            conn->close();
-            return;
-        }
-        conn->async_query(sql, {}, [&](boost::system::error_code ec, asched::detail::pg_result r) {
-            if (ec)
-                failure = r.error.empty() ? ec.message() : r.error;
-            rows = std::move(r.rows);
-            conn->close();
-        });
-    });
-    io.run_for(10s);
-    if (!failure.empty())
-        throw std::runtime_error(failure);
-    return rows;
-}
-
 struct verdict
 {
     int failures = 0;
@@ -656,11 +629,12 @@ int run_test(bool keep)
     std::string leftover;
     try
     {
-        const auto rows = query(
+        const auto rows = asched::test::query_rows(
             conninfo,
             std::string("SELECT acquired_by, count(*), round(extract(epoch FROM max(acquired_until) - now())::numeric, "
                         "1) FROM ") +
-                prefix + "_jobs WHERE acquired_by IS NOT NULL AND acquired_until > now() GROUP BY acquired_by"
+                prefix + "_jobs WHERE acquired_by IS NOT NULL AND acquired_until > now() GROUP BY acquired_by",
+            10s
         );
         for (const auto& row : rows)
         {
