@@ -30,9 +30,9 @@
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/wait_traits.hpp>
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -56,6 +56,7 @@
 #endif
 
 #include "exception_text.hpp"
+#include "job_index.hpp"
 #include "record_pool.hpp"
 #include "run_plan.hpp"
 #include "run_reporting.hpp"
@@ -110,43 +111,6 @@ inline std::optional<instant> first_fire_time(const trigger& when, instant now)
     return impl.next_fire_time(std::nullopt, impl.kind() == "date" ? instant::min() : now);
 }
 
-/// The index's hash of a job id: 8-byte words mixed by multiplication, about 20 instructions for an 11-character id
-/// (std::hash's Murmur costs 60). 32 bits, kept in each record; the index's own post-mixing spreads them.
-inline std::uint32_t hash_id(std::string_view id) noexcept
-{
-    const char* p = id.data();
-    std::size_t n = id.size();
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL * (n + 1);
-    const auto mix = [&h](std::uint64_t word) {
-        h = (h ^ word) * 0xBF58476D1CE4E5B9ULL;
-        h ^= h >> 31;
-    };
-    const auto load8 = [](const char* at) {
-        std::uint64_t word;
-        std::memcpy(&word, at, 8);
-        return word;
-    };
-    const auto load4 = [](const char* at) {
-        std::uint32_t word;
-        std::memcpy(&word, at, 4);
-        return std::uint64_t{word};
-    };
-    for (; n > 16; p += 8, n -= 8)
-        mix(load8(p));
-    if (n >= 8)  // two overlapping words cover 8 to 16 bytes
-    {
-        mix(load8(p));
-        mix(load8(p + n - 8));
-    }
-    else if (n >= 4)
-        mix((load4(p + n - 4) << 32) | load4(p));
-    else if (n > 0)
-        mix((std::uint64_t{static_cast<unsigned char>(p[0])} << 16) |
-            (std::uint64_t{static_cast<unsigned char>(p[n / 2])} << 8) | static_cast<unsigned char>(p[n - 1]));
-    h *= 0x94D049BB133111EBULL;
-    return static_cast<std::uint32_t>(h >> 32);
-}
-
 /// The arguments of a job that has none, for its snapshots: without a control block, so copies count no references.
 inline const job_arguments no_job_arguments{};
 inline const std::shared_ptr<const job_arguments> no_arguments(
@@ -178,57 +142,6 @@ public:
 private:
     static constexpr instant none = instant::min();
     instant t_{none};
-};
-
-/// Ids of 11 base-62 characters (fits std::string's small buffer): a bijective mix of a per-scheduler random seed
-/// and a counter, so ids never repeat within a scheduler and are unlikely to meet across schedulers.
-class id_generator
-{
-    static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    // Every two-digit number in base 62, least significant digit first
-    static constexpr auto digit_pairs = [] {
-        std::array<char, 2 * 62 * 62> pairs{};
-        for (std::size_t i = 0; i < 62 * 62; ++i)
-        {
-            pairs[2 * i] = digits[i % 62];
-            pairs[2 * i + 1] = digits[i / 62];
-        }
-        return pairs;
-    }();
-
-public:
-    id_generator() : state_(std::random_device{}() ^ (std::uint64_t{std::random_device{}()} << 32)) {}
-
-    static constexpr std::size_t length = 11;
-
-    /// Writes the next id into `text`.
-    void next(char (&text)[length])
-    {
-        std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);  // splitmix64
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        z ^= z >> 31;
-        // The base-62 digits of z, least significant first: two groups of five (62^5 < 2^32, so 32-bit
-        // arithmetic), each written as two pairs of digits from a table and one digit, then the last digit
-        constexpr std::uint32_t pair = 62 * 62;
-        constexpr std::uint64_t group = std::uint64_t{pair} * pair * 62;
-        const std::uint64_t high = z / group;
-        const auto write_group = [&text](char* at, std::uint32_t value) {
-            for (int i = 0; i < 2; ++i, at += 2)
-            {
-                const std::uint32_t rest = value / pair;
-                std::memcpy(at, &digit_pairs[2 * (value - rest * pair)], 2);
-                value = rest;
-            }
-            *at = digits[value];
-        };
-        write_group(text, static_cast<std::uint32_t>(z - high * group));
-        write_group(text + 5, static_cast<std::uint32_t>(high % group));
-        text[10] = digits[high / group];  // (below 22)
-    }
-
-private:
-    std::uint64_t state_;
 };
 
 template <class Clocks>
@@ -311,7 +224,7 @@ public:
         std::uint32_t running{0};
         std::uint32_t generation{0};  // bumped on every re-arm and cancel: a wait of an older generation is stale
         std::uint32_t max_instances{1};
-        std::uint32_t id_hash{0};  // the index's hash of `id`, kept so that erasing a job does not hash it again
+        std::uint32_t id_hash{0};  // the index's hash of `id` (set by job_index when the job is in its hash table)
         std::uint32_t serial{0};   // tells a run's report from a job re-added under the same id (run_finished)
         bool coalesce{true};
         bool indexed{true};   // the job exists (false: removed, or its trigger finished)
@@ -498,10 +411,8 @@ public:
         drop_retired();
         for (record* r = std::exchange(graveyard_, nullptr); r != nullptr;)
             destroy(std::exchange(r, r->next));
-        for (record* r : index_)
-            orphan(r);
-        for (record* r : index_)
-            record_ref::release(r);
+        index_.for_each([](record* r) { orphan(r); });
+        index_.for_each([](record* r) { record_ref::release(r); });
         if (started_)
             shutdown_executors(false);
         close_stores();
@@ -540,13 +451,14 @@ public:
         started_ = true;
         state_ = paused ? scheduler_state::paused : scheduler_state::running;
         const instant now = Clocks::now();
-        for (record* r : index_)
+        index_.for_each([now](record* r) {
             if (r->pending && (!r->persistent || r->store->loaded))
             {
                 r->pending = false;
                 if (!r->next_run_time)
                     r->next_run_time = first_fire_time(r->when, now);
             }
+        });
         watch_clock_steps();
         log(log_level::info, "scheduler started");
         emit(event_code::scheduler_started, [](event&) {});
@@ -563,8 +475,7 @@ public:
         if (state_ == scheduler_state::paused)
             return;
         state_ = scheduler_state::paused;
-        for (record* r : index_)
-            disarm(*r);
+        index_.for_each([this](record* r) { disarm(*r); });
         release_all_leases();  // a paused scheduler lets the others fire its jobs
         log(log_level::info, "scheduler paused");
         emit(event_code::scheduler_paused, [](event&) {});
@@ -682,9 +593,10 @@ public:
         if (&s == default_store_)
             throw std::invalid_argument("remove_jobstore: the store 'default' cannot be removed");
         std::vector<record*> jobs;
-        for (record* r : index_)
+        index_.for_each([&](record* r) {
             if (r->indexed && r->store == &s)
                 jobs.push_back(r);
+        });
         if (auto it = sharing_.find(&s); it != sharing_.end())
         {
             for (record* r : jobs)
@@ -808,7 +720,7 @@ public:
 
         std::optional<instant> keep_next;
         bool replaced = false;
-        // A generated id is written into the record below: unique within this scheduler by construction
+        // A generated id (new_id, below) is new by construction: no lookup for a job it would replace
         const bool generated = o.id.empty();
         if (record* old = generated ? nullptr : find(o.id))
         {
@@ -825,9 +737,10 @@ public:
             replaced = true;
         }
 
-        char id_text[id_generator::length];
+        char id_text[job_id_generator::length];
+        std::uint64_t id_number = 0;
         if (generated)
-            ids_.next(id_text);
+            id_number = new_id(id_text);
         const std::string_view generated_id(id_text, generated ? sizeof id_text : 0);
         record* r = generated ? create_record(generated_id, std::move(code), std::move(when))
                               : create_record(std::move(o.id), std::move(code), std::move(when));
@@ -844,19 +757,14 @@ public:
             r->extra().arguments = std::make_shared<const job_arguments>(
                 job_arguments{std::move(o.args), std::move(o.kwargs)}
             );
-        r->id_hash = hash_id(r->id);
-        for (auto [it, inserted] = index_.insert(index_entry{r, r->id_hash}); !inserted;
-             std::tie(it, inserted) = index_.insert(index_entry{r, r->id_hash}))
-        {
-            if (!(*it)->indexed)
+        if (generated)
+            index_.insert_numbered(id_number, r);
+        else
+            while (record* holder = index_.insert(r))
             {
-                evict_retired(**it);  // a finished job not yet swept out holds the id
-                continue;
+                assert(!holder->indexed);  // a live job with this id was replaced or refused above
+                evict_retired(*holder);    // a finished job not yet swept out holds the id
             }
-            ids_.next(id_text);  // only a generated id can clash with a live job: a given one was checked above
-            r->id.assign(generated_id);
-            r->id_hash = hash_id(r->id);
-        }
 
         if (o.paused)
             r->next_run_time.reset();
@@ -889,9 +797,10 @@ public:
         std::vector<job> jobs;
         std::vector<const record*> sorted;
         sorted.reserve(index_.size());
-        for (const record* r : index_)
+        index_.for_each([&](const record* r) {
             if (r->indexed && in_store(*r, jobstore))
                 sorted.push_back(r);
+        });
         std::sort(sorted.begin(), sorted.end(), [](const record* a, const record* b) {
             // By next run time; pending jobs next, then paused ones; ties by id for a stable table
             const auto rank = [](const record* r) { return r->next_run_time ? 0 : (r->pending ? 1 : 2); };
@@ -1055,9 +964,10 @@ public:
             existing_store(jobstore);
         std::vector<record*> all;
         all.reserve(index_.size());
-        for (record* r : index_)
+        index_.for_each([&](record* r) {
             if (r->indexed && in_store(*r, jobstore))
                 all.push_back(r);
+        });
         for (record* r : all)
             unindex(*r);
         for (auto& [name, s] : stores_)
@@ -1141,51 +1051,12 @@ private:
         event_listener function;
     };
 
-    /// An element of the index: a record and its id's hash. The hash sits beside the pointer so that growing the
-    /// index rehashes without reading any record: at 1,000,000 jobs each read would be a cache (and TLB) miss, and
-    /// the rehashes of a million adds read two million records (about 0.25 us per add). 16 bytes a slot instead of 8.
-    struct index_entry
-    {
-        record* r;
-        std::uint32_t hash;
-
-        operator record*() const noexcept { return r; }
-        record* operator->() const noexcept { return r; }
-    };
-
-    /// The key that erases a record the caller holds: found by its cached hash and its address, no id compared.
-    struct same_record
-    {
-        const record* r;
-    };
-
-    struct id_hash
-    {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view id) const noexcept { return hash_id(id); }
-        std::size_t operator()(const index_entry& e) const noexcept { return e.hash; }
-        std::size_t operator()(same_record k) const noexcept { return k.r->id_hash; }
-    };
-
-    struct id_equal
-    {
-        using is_transparent = void;
-        bool operator()(const index_entry& a, const index_entry& b) const noexcept
-        {
-            return a.hash == b.hash && a.r->id == b.r->id;
-        }
-        bool operator()(std::string_view id, const index_entry& e) const noexcept { return id == e.r->id; }
-        bool operator()(const index_entry& e, std::string_view id) const noexcept { return e.r->id == id; }
-        bool operator()(same_record k, const index_entry& e) const noexcept { return k.r == e.r; }
-        bool operator()(const index_entry& e, same_record k) const noexcept { return e.r == k.r; }
-    };
-
     // ---------------------------------------------------------------------------------------------- lookup
 
     record* find(std::string_view id) const
     {
-        auto it = index_.find(id);
-        return it == index_.end() || !(*it)->indexed ? nullptr : it->r;
+        record* r = index_.find(id);
+        return r == nullptr || !r->indexed ? nullptr : r;
     }
 
     static bool in_store(const record& r, std::string_view jobstore) noexcept
@@ -1340,8 +1211,7 @@ private:
     void arm_all()
     {
         refresh_clock_offset();
-        for (record* r : index_)
-            arm(*r);
+        index_.for_each([this](record* r) { arm(*r); });
     }
 
     /// Reads both clocks once: the offset maps wall instants to timer time until the next refresh (start, resume,
@@ -1360,8 +1230,7 @@ private:
 
     void stop_timers()
     {
-        for (record* r : index_)
-            disarm(*r);
+        index_.for_each([this](record* r) { disarm(*r); });
         if (step_watcher_)
             step_watcher_->cancel();
     }
@@ -1911,10 +1780,11 @@ private:
             // Jobs another process removed
             std::sort(listed.begin(), listed.end());
             std::vector<record*> gone;
-            for (record* r : index_)
+            index_.for_each([&](record* r) {
                 if (r->indexed && r->store == &s && r->store_write() <= issued &&
                     !std::binary_search(listed.begin(), listed.end(), r->id))
                     gone.push_back(r);
+            });
             for (record* r : gone)
                 remove(*r);
         }
@@ -2780,7 +2650,7 @@ private:
             record* next = std::exchange(r->next, nullptr);
             if (r->in_index)
             {
-                index_.erase(same_record{r});
+                index_.erase(r);
                 --retired_in_index_;
             }
             r->in_index = false;
@@ -2817,11 +2687,29 @@ private:
             delete link;
     }
 
+    /// Writes a new generated id into `text` and answers its number: one that no job holds. (Only a job added with
+    /// a given id, such as one loaded from a store whose ids an earlier scheduler generated, can hold it.)
+    std::uint64_t new_id(char (&text)[job_id_generator::length])
+    {
+        for (;;)
+        {
+            const std::uint64_t number = index_.generate(text);
+            record* holder = index_.may_hold_future_ids() ? index_.find({text, sizeof text}) : nullptr;
+            if (holder == nullptr)
+                return number;
+            if (!holder->indexed)
+            {
+                evict_retired(*holder);  // a finished job not yet swept out holds the id
+                return number;
+            }
+        }
+    }
+
     /// Takes a retired job out of the index before the sweep, so that a new job can take its id.
     void evict_retired(record& r)
     {
         r.in_index = false;  // its reference stays with retired_ until the sweep
-        index_.erase(same_record{&r});
+        index_.erase(&r);
         --retired_in_index_;
     }
 
@@ -2833,7 +2721,7 @@ private:
         if (r.store->shared != nullptr)
             forget_lease(r);
         disarm(r);
-        index_.erase(same_record{&r});
+        index_.erase(&r);
         record_ref::release(&r);
     }
 
@@ -3003,7 +2891,7 @@ private:
     bool started_{false};
     bool stopping_{false};
     bool shut_down_{false};
-    boost::unordered_flat_set<index_entry, id_hash, id_equal> index_;
+    job_index<record> index_;
     std::map<std::string, executor_slot, std::less<>> executors_;
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
@@ -3018,7 +2906,6 @@ private:
     int emitting_{0};
     std::uint32_t serials_{0};
     std::size_t runs_in_flight_{0};
-    id_generator ids_;
     // Lines below this level are not even formatted; the sink filters further
     log_level log_threshold_{log_level::warning};
     executor_slot* default_slot_{nullptr};
