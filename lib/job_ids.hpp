@@ -31,10 +31,11 @@ class job_id_generator
         }
         return pairs;
     }();
-    // The value of each character as a base-62 digit, or 62 for a character that is none
+    // The value of each character as a base-62 digit, or not_a_digit
+    static constexpr std::uint8_t not_a_digit = 0x80;
     static constexpr auto digit_values = [] {
         std::array<std::uint8_t, 256> values{};
-        values.fill(62);
+        values.fill(not_a_digit);
         for (std::uint8_t i = 0; i < 62; ++i)
             values[static_cast<unsigned char>(digits[i])] = i;
         return values;
@@ -78,13 +79,20 @@ public:
     {
         if (id.size() != length)
             return std::nullopt;
-        std::uint64_t x = 0;  // 62^11 > 2^64: the largest ids of this shape are no mix's output
-        for (std::size_t i = length; i-- > 0;)
+        // The ten low digits first, below 62^10 < 2^60: no overflow, and one test for a non-digit at the end
+        std::uint64_t x = 0;
+        unsigned seen = 0;
+        for (std::size_t i = length - 1; i-- > 0;)
         {
-            const std::uint8_t digit = digit_values[static_cast<unsigned char>(id[i])];
-            if (digit == 62 || __builtin_mul_overflow(x, 62, &x) || __builtin_add_overflow(x, digit, &x))
-                return std::nullopt;
+            const unsigned digit = digit_values[static_cast<unsigned char>(id[i])];
+            seen |= digit;
+            x = x * 62 + digit;
         }
+        const unsigned top = digit_values[static_cast<unsigned char>(id[length - 1])];
+        constexpr std::uint64_t ten_digits = 839'299'365'868'340'224ULL;  // 62^10
+        // 62^11 > 2^64: the largest ids of this shape are no mix's output
+        if (((seen | top) & not_a_digit) != 0 || top > 21 || __builtin_add_overflow(x, top * ten_digits, &x))
+            return std::nullopt;
         // splitmix64's finalizer, step by step backwards: x ^= x >> s is undone by x ^ x >> s ^ x >> 2s ...
         x ^= (x >> 31) ^ (x >> 62);
         x *= inverse(multiplier_2);

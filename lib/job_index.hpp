@@ -9,10 +9,11 @@
 #include <boost/unordered/unordered_flat_set.hpp>
 
 #include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <deque>
-#include <memory>
+#include <algorithm>
+#include <vector>
 #include <string_view>
 
 #include "job_ids.hpp"
@@ -57,8 +58,10 @@ inline std::uint32_t hash_id(std::string_view id) noexcept
 }
 
 /// Records by id, each at most once: a record whose id came from the index's generator sits in an array by the id's
-/// number, any other in a hash table. `Record` has `std::string id` and `std::uint32_t id_hash` (the index's, kept
-/// for the hash table's records). Records are owned by the caller; the index only points at them.
+/// number, any other in a hash table. `Record` has `std::string id` and `std::uint64_t index_key`, which the index
+/// sets and keeps: the id's number for a record in the array, else the id's hash with the top bit set (erasing a
+/// record then reads neither its id nor the hash table's groups for it). Records are owned by the caller; the index
+/// only points at them.
 ///
 /// Why two parts: a scheduler adding a million jobs with generated ids filled a hash table at random places, one
 /// cache and TLB miss per add in a 32 MB table plus a move of every entry at each doubling, and the time per add
@@ -101,7 +104,7 @@ class job_index
         using is_transparent = void;
         std::size_t operator()(std::string_view id) const noexcept { return hash_id(id); }
         std::size_t operator()(const entry& e) const noexcept { return e.hash; }
-        std::size_t operator()(same_record k) const noexcept { return k.r->id_hash; }
+        std::size_t operator()(same_record k) const noexcept { return static_cast<std::uint32_t>(k.r->index_key); }
     };
 
     struct entry_equal
@@ -123,6 +126,12 @@ public:
 
     /// An index whose ids come from `ids` (tests give a seed).
     explicit job_index(job_id_generator ids) : ids_(ids) {}
+
+    ~job_index()
+    {
+        for (chunk* c : chunks_)
+            delete c;
+    }
 
     job_index(const job_index&) = delete;
     job_index& operator=(const job_index&) = delete;
@@ -154,6 +163,7 @@ public:
     /// Inserts `r`, whose id generate wrote with `number` (and find found free).
     void insert_numbered(std::uint64_t number, Record* r)
     {
+        r->index_key = number;  // below 2^63: the top bit is free
         const std::uint64_t at = number >> chunk_bits;
         if (at != current_chunk_)
         {
@@ -162,14 +172,24 @@ public:
                 retire_chunk(current_chunk_);
             current_chunk_ = at;
         }
-        if (chunks_.empty())
+        if (chunks_.size() == empty_places_)  // (also when there are none)
+        {
+            chunks_.clear();
+            empty_places_ = 0;
             first_chunk_ = at;
+        }
         assert(at >= first_chunk_);
         if (at - first_chunk_ >= chunks_.size())
+        {
+            empty_places_ += at - first_chunk_ + 1 - chunks_.size();
             chunks_.resize(at - first_chunk_ + 1);
-        auto& c = chunks_[at - first_chunk_];
-        if (!c)
-            c = std::make_unique<chunk>();
+        }
+        chunk*& c = chunks_[at - first_chunk_];
+        if (c == nullptr)
+        {
+            c = new chunk();
+            --empty_places_;
+        }
         Record*& s = c->slots[number & (chunk_slots - 1)];
         assert(s == nullptr);
         s = r;
@@ -178,7 +198,7 @@ public:
     }
 
     /// Inserts `r` under its own id, and answers null; or, if a record holds that id already, answers it and
-    /// inserts nothing. Sets r->id_hash.
+    /// inserts nothing. Sets r->index_key.
     Record* insert(Record* r)
     {
         if (const auto number = ids_.number_of(r->id))
@@ -188,31 +208,32 @@ public:
             else if (Record* holder = slot(*number))
                 return holder;
         }
-        r->id_hash = hash_id(r->id);
-        const auto [it, inserted] = given_.insert(entry{r, r->id_hash});
-        return inserted ? nullptr : it->r;
+        const std::uint32_t hash = hash_id(r->id);
+        const auto [it, inserted] = given_.insert(entry{r, hash});
+        if (!inserted)
+            return it->r;
+        r->index_key = hashed | hash;
+        return nullptr;
     }
 
     /// Takes out `r`, which is in the index.
     void erase(const Record* r)
     {
-        if (const auto number = ids_.number_of(r->id); number && *number < ids_.next_number())
+        if ((r->index_key & hashed) != 0)
         {
-            const std::uint64_t at = *number >> chunk_bits;
-            if (chunk* c = chunk_at(at); c != nullptr && c->slots[*number & (chunk_slots - 1)] == r)
-            {
-                c->slots[*number & (chunk_slots - 1)] = nullptr;
-                --c->live;
-                --numbered_;
-                if (c->live == 0)
-                    free_chunk(at);
-                else if (c->live < sparse_below && at != current_chunk_)
-                    retire_chunk(at);
-                return;
-            }
+            [[maybe_unused]] const auto erased = given_.erase(same_record{r});
+            assert(erased == 1);
+            return;
         }
-        [[maybe_unused]] const auto erased = given_.erase(same_record{r});
-        assert(erased == 1);
+        const std::uint64_t at = r->index_key >> chunk_bits;
+        chunk* c = chunks_[at - first_chunk_];
+        assert(c->slots[r->index_key & (chunk_slots - 1)] == r);
+        c->slots[r->index_key & (chunk_slots - 1)] = nullptr;
+        --numbered_;
+        if (--c->live == 0)
+            free_chunk(at);
+        else if (c->live < sparse_below && at != current_chunk_)
+            retire_chunk(at);
     }
 
     /// Calls f(Record*) for each record, generated ids in order of their numbers first. `f` must not change the
@@ -220,8 +241,8 @@ public:
     template <class F>
     void for_each(F&& f) const
     {
-        for (const auto& c : chunks_)
-            if (c)
+        for (const chunk* c : chunks_)
+            if (c != nullptr)
                 for (Record* r : c->slots)
                     if (r != nullptr)
                         f(r);
@@ -235,15 +256,15 @@ public:
     std::size_t chunks_allocated() const noexcept
     {
         std::size_t n = 0;
-        for (const auto& c : chunks_)
-            n += c ? 1 : 0;
+        for (const chunk* c : chunks_)
+            n += c != nullptr ? 1 : 0;
         return n;
     }
 
 private:
     chunk* chunk_at(std::uint64_t at) const noexcept
     {
-        return at >= first_chunk_ && at - first_chunk_ < chunks_.size() ? chunks_[at - first_chunk_].get() : nullptr;
+        return at >= first_chunk_ && at - first_chunk_ < chunks_.size() ? chunks_[at - first_chunk_] : nullptr;
     }
 
     Record* slot(std::uint64_t number) const noexcept
@@ -259,26 +280,37 @@ private:
         for (Record* r : c.slots)
             if (r != nullptr)
             {
-                r->id_hash = hash_id(r->id);
-                given_.insert(entry{r, r->id_hash});
+                const std::uint32_t hash = hash_id(r->id);
+                given_.insert(entry{r, hash});
+                r->index_key = hashed | hash;
             }
         numbered_ -= c.live;
         free_chunk(at);
     }
 
-    /// Frees a chunk, and the array's leading empty places up to the current chunk.
+    /// Frees a chunk. Empty places at the front of the array, before the current chunk, are dropped once half the
+    /// places are empty: a scheduler whose jobs come and go for months keeps a short array, at O(1) a chunk.
     void free_chunk(std::uint64_t at)
     {
-        chunks_[at - first_chunk_].reset();
-        while (!chunks_.empty() && !chunks_.front() && first_chunk_ < current_chunk_)
-        {
-            chunks_.pop_front();
-            ++first_chunk_;
-        }
+        chunk*& c = chunks_[at - first_chunk_];
+        delete c;
+        c = nullptr;
+        ++empty_places_;
+        if (chunks_.front() != nullptr || 2 * empty_places_ < chunks_.size())
+            return;
+        std::size_t leading = 0;
+        while (leading < chunks_.size() && chunks_[leading] == nullptr && first_chunk_ + leading < current_chunk_)
+            ++leading;
+        chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(leading));
+        first_chunk_ += leading;
+        empty_places_ -= leading;
     }
 
+    static constexpr std::uint64_t hashed = std::uint64_t{1} << 63;  // index_key of a record in the hash table
+
     job_id_generator ids_;
-    std::deque<std::unique_ptr<chunk>> chunks_;  // chunks_[i] holds the numbers of chunk first_chunk_ + i
+    std::vector<chunk*> chunks_;  // chunks_[i] holds the numbers of chunk first_chunk_ + i; null: none in use
+    std::size_t empty_places_{0};  // null places in chunks_
     std::uint64_t first_chunk_{0};
     std::uint64_t current_chunk_{0};  // the chunk of the last number inserted: the only one that still fills
     std::size_t numbered_{0};

@@ -220,19 +220,20 @@ public:
             return *extras;
         }
 
+        std::uint64_t index_key{0};  // where job_index keeps the record (its to set)
         std::uint32_t references{1};
         std::uint32_t running{0};
         std::uint32_t generation{0};  // bumped on every re-arm and cancel: a wait of an older generation is stale
         std::uint32_t max_instances{1};
-        std::uint32_t id_hash{0};  // the index's hash of `id` (set by job_index when the job is in its hash table)
-        std::uint32_t serial{0};   // tells a run's report from a job re-added under the same id (run_finished)
-        bool coalesce{true};
-        bool indexed{true};   // the job exists (false: removed, or its trigger finished)
-        bool in_index{true};  // the index still holds the record (a finished job leaves it in the next sweep)
-        bool pending{false};
-        bool waiting{false};       // a wait is pending on the timer
-        bool persistent{false};    // its store is an object: changes are written through
-        bool wait_op_busy{false};  // wait_buffer holds a wait operation
+        std::uint32_t serial{0};  // tells a run's report from a job re-added under the same id (run_finished)
+        // One byte of flags instead of seven bools, so that index_key fits in the same 32 bytes
+        bool coalesce : 1 {true};
+        bool indexed : 1 {true};   // the job exists (false: removed, or its trigger finished)
+        bool in_index : 1 {true};  // the index still holds the record (a finished job leaves it in the next sweep)
+        bool pending : 1 {false};
+        bool waiting : 1 {false};       // a wait is pending on the timer
+        bool persistent : 1 {false};    // its store is an object: changes are written through
+        bool wait_op_busy : 1 {false};  // wait_buffer holds a wait operation
         record* next{nullptr};     // in one of the core's lists: retired or graveyard
         std::string id;
         task code;
@@ -1201,8 +1202,9 @@ private:
     void disarm(record& r)
     {
         ++r.generation;
-        if (std::exchange(r.waiting, false))
+        if (r.waiting)
         {
+            r.waiting = false;
             error_code ignored;
             timers().cancel(r.timer, ignored);
         }

@@ -26,7 +26,7 @@ struct test_record
 {
     explicit test_record(std::string id) : id(std::move(id)) {}
     std::string id;
-    std::uint32_t id_hash{0};
+    std::uint64_t index_key{0};
 };
 
 using index_type = asched::detail::job_index<test_record>;
