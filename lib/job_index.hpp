@@ -8,13 +8,13 @@
 
 #include <boost/unordered/unordered_flat_set.hpp>
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "job_ids.hpp"
 
@@ -309,7 +309,7 @@ private:
     static constexpr std::uint64_t hashed = std::uint64_t{1} << 63;  // index_key of a record in the hash table
 
     job_id_generator ids_;
-    std::vector<chunk*> chunks_;  // chunks_[i] holds the numbers of chunk first_chunk_ + i; null: none in use
+    std::vector<chunk*> chunks_;   // chunks_[i] holds the numbers of chunk first_chunk_ + i; null: none in use
     std::size_t empty_places_{0};  // null places in chunks_
     std::uint64_t first_chunk_{0};
     std::uint64_t current_chunk_{0};  // the chunk of the last number inserted: the only one that still fills

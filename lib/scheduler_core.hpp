@@ -32,8 +32,8 @@
 #include <boost/asio/wait_traits.hpp>
 
 #include <algorithm>
-#include <cassert>
 #include <array>
+#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -234,7 +234,7 @@ public:
         bool waiting : 1 {false};       // a wait is pending on the timer
         bool persistent : 1 {false};    // its store is an object: changes are written through
         bool wait_op_busy : 1 {false};  // wait_buffer holds a wait operation
-        record* next{nullptr};     // in one of the core's lists: retired or graveyard
+        record* next{nullptr};          // in one of the core's lists: retired or graveyard
         std::string id;
         task code;
         trigger when;

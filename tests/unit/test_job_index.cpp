@@ -281,7 +281,8 @@ BOOST_AUTO_TEST_CASE(random_comings_and_goings_match_a_map_and_keep_the_array_sm
         else
         {
             // Most leave from a few places of the list (jobs that come and go), some from anywhere
-            const std::size_t at = dice < 90 ? random() % std::min<std::size_t>(live.size(), 64) : random() % live.size();
+            const std::size_t at = dice < 90 ? random() % std::min<std::size_t>(live.size(), 64)
+                                             : random() % live.size();
             test_record* r = live[at];
             live[at] = live.back();
             live.pop_back();
