@@ -208,12 +208,7 @@ public:
             else if (Record* holder = slot(*number))
                 return holder;
         }
-        const std::uint32_t hash = hash_id(r->id);
-        const auto [it, inserted] = given_.insert(entry{r, hash});
-        if (!inserted)
-            return it->r;
-        r->index_key = hashed | hash;
-        return nullptr;
+        return put_in_table(r);
     }
 
     /// Takes out `r`, which is in the index.
@@ -273,6 +268,17 @@ private:
         return c != nullptr ? c->slots[number & (chunk_slots - 1)] : nullptr;
     }
 
+    /// Puts `r` into the hash table and answers null, or answers the record that holds its id there already.
+    Record* put_in_table(Record* r)
+    {
+        const std::uint32_t hash = hash_id(r->id);
+        const auto [it, inserted] = given_.insert(entry{r, hash});
+        if (!inserted)
+            return it->r;
+        r->index_key = hashed | hash;
+        return nullptr;
+    }
+
     /// Moves the records of a chunk the array has moved past into the hash table, and frees the chunk.
     void retire_chunk(std::uint64_t at)
     {
@@ -280,9 +286,8 @@ private:
         for (Record* r : c.slots)
             if (r != nullptr)
             {
-                const std::uint32_t hash = hash_id(r->id);
-                given_.insert(entry{r, hash});
-                r->index_key = hashed | hash;
+                [[maybe_unused]] Record* holder = put_in_table(r);
+                assert(holder == nullptr);  // a given id equal to a generated one was refused at its insert
             }
         numbered_ -= c.live;
         free_chunk(at);

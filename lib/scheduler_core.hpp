@@ -32,7 +32,6 @@
 #include <boost/asio/wait_traits.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cassert>
 #include <chrono>
 #include <cstdint>
@@ -41,7 +40,6 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <random>
 #include <set>
 #include <string>
 #include <string_view>

@@ -51,6 +51,15 @@ struct records
         index.insert_numbered(number, r);
         return r;
     }
+
+    /// `count` records with new generated ids, inserted into `index`, in the order of their numbers.
+    std::vector<test_record*> add_generated(index_type& index, int count)
+    {
+        std::vector<test_record*> added;
+        for (int i = 0; i < count; ++i)
+            added.push_back(add_generated(index));
+        return added;
+    }
 };
 
 std::string next_id(job_id_generator& ids)
@@ -121,9 +130,7 @@ BOOST_AUTO_TEST_CASE(generated_and_given_ids_are_found)
 {
     records rs;
     index_type index(job_id_generator(42));
-    std::vector<test_record*> generated;
-    for (int i = 0; i < 2000; ++i)
-        generated.push_back(rs.add_generated(index));
+    const std::vector<test_record*> generated = rs.add_generated(index, 2000);
     test_record* cleanup = rs.make("cleanup");
     BOOST_TEST(index.insert(cleanup) == nullptr);
 
@@ -209,9 +216,7 @@ BOOST_AUTO_TEST_CASE(a_chunk_left_almost_empty_goes_to_the_hash_table)
 {
     records rs;
     index_type index(job_id_generator(9));
-    std::vector<test_record*> generated;
-    for (int i = 0; i < 3 * 512; ++i)
-        generated.push_back(rs.add_generated(index));
+    const std::vector<test_record*> generated = rs.add_generated(index, 3 * 512);
     BOOST_TEST(index.chunks_allocated() == 3u);
 
     // Chunk 0 keeps 10 of its 512 records: below 1/16, so they move to the hash table and the chunk is freed
@@ -238,9 +243,7 @@ BOOST_AUTO_TEST_CASE(a_chunk_emptied_while_filling_is_handed_over_when_the_array
 {
     records rs;
     index_type index(job_id_generator(11));
-    std::vector<test_record*> generated;
-    for (int i = 0; i < 512; ++i)
-        generated.push_back(rs.add_generated(index));
+    const std::vector<test_record*> generated = rs.add_generated(index, 512);
     for (int i = 5; i < 512; ++i)
         index.erase(generated[i]);  // the chunk is still the current one: it stays
     BOOST_TEST(index.chunks_allocated() == 1u);

@@ -85,6 +85,13 @@ outcome<Values...> await(boost::asio::io_context& io, Start start)
     return o;
 }
 
+/// The leases `store` takes of up to 10 jobs due by `t`, none excluded.
+std::vector<job_lease> acquire(boost::asio::io_context& io, postgres_job_store& store, instant t)
+{
+    auto taken = await<std::vector<job_lease>>(io, [&](auto h) { store.async_acquire(t, 10, {}, std::move(h)); });
+    return std::get<0>(taken.values);
+}
+
 /// A fresh table prefix per test, so that tests in one process do not see each other's jobs.
 std::string fresh_prefix()
 {
@@ -292,15 +299,13 @@ BOOST_AUTO_TEST_CASE(closing_gives_back_every_lease_still_held)
     for (const char* id : {"x", "y"})
         BOOST_TEST(!await<>(io, [&](auto h) { a->async_add(due_job(id, t), false, std::move(h)); }).ec);
     // a takes both (as an acquisition answered after its scheduler stopped listening), and closes
-    auto taken = await<std::vector<job_lease>>(io, [&](auto h) { a->async_acquire(t, 10, {}, std::move(h)); });
-    BOOST_REQUIRE(std::get<0>(taken.values).size() == 2u);
+    BOOST_REQUIRE(acquire(io, *a, t).size() == 2u);
     a->close();
     std::vector<job_lease> by_b;
     BOOST_TEST(run_until(
         io,
         [&] {
-            auto r = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, {}, std::move(h)); });
-            by_b = std::get<0>(r.values);
+            by_b = acquire(io, b, t);
             return by_b.size() == 2u;
         },
         3s  // well within the 30 s lease: the close gave them back
@@ -319,10 +324,8 @@ BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_another_holder)
     postgres_job_store b(io.get_executor(), options_for(prefix, 300ms));
     const instant t = now_s() - 1s;
     BOOST_TEST(!await<>(io, [&](auto h) { a.async_add(due_job("x", t), false, std::move(h)); }).ec);
-    auto by_a = await<std::vector<job_lease>>(io, [&](auto h) { a.async_acquire(t, 10, {}, std::move(h)); });
-    BOOST_REQUIRE(std::get<0>(by_a.values).size() == 1u);
-    auto none = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, {}, std::move(h)); });
-    BOOST_TEST(std::get<0>(none.values).empty());
+    BOOST_REQUIRE(acquire(io, a, t).size() == 1u);
+    BOOST_TEST(acquire(io, b, t).empty());
     auto available = await<std::optional<instant>>(io, [&](auto h) { b.async_next_available(std::move(h)); });
     BOOST_REQUIRE(std::get<0>(available.values).has_value());
     BOOST_TEST((*std::get<0>(available.values) > t));  // the lease's expiry, not the due time
@@ -332,8 +335,7 @@ BOOST_AUTO_TEST_CASE(an_expired_lease_goes_to_another_holder)
     BOOST_TEST(run_until(
         io,
         [&] {
-            auto r = await<std::vector<job_lease>>(io, [&](auto h) { b.async_acquire(t, 10, {}, std::move(h)); });
-            taken = std::get<0>(r.values);
+            taken = acquire(io, b, t);
             return !taken.empty();
         },
         5s
