@@ -21,10 +21,11 @@
 
 namespace asched::detail {
 
-/// Slots of one size, carved in order from 64 KiB blocks aligned to their size (so that a slot finds its block, and
-/// what its owner hung there, from its own address) and given back one by one onto their block's free list. A block
-/// whose slots are all given back is unmapped at once, unless no other block has room: memory of a burst of
-/// finished jobs goes back to the system, while jobs that come and go one at a time reuse one block.
+/// Slots of one size, a whole number of cache lines each, carved in order from 64 KiB blocks aligned to their size (so
+/// that a slot finds its block, and what its owner hung there, from its own address) and given back one by one onto
+/// their block's free list. A block whose slots are all given back is unmapped at once, unless no other block has room:
+/// memory of a burst of finished jobs goes back to the system, while jobs that come and go one at a time reuse one
+/// block.
 ///
 /// Blocks come from regions of 2 MiB, aligned to 2 MiB and mapped at once. A block's pages are made resident in one
 /// call when the block is first used (MADV_POPULATE_WRITE, Linux 5.14; elsewhere they fault in one at a time as
@@ -35,6 +36,10 @@ namespace asched::detail {
 ///
 /// Why not malloc: taking a slot costs a few instructions where glibc's malloc takes about 180 on a heap that only
 /// grows (a scheduler adding jobs), and a slot has no malloc header (a 280-byte record used a 304-byte chunk).
+/// Why whole cache lines: each slot then starts on a line boundary, and a field sits at the same place in its line in
+/// every record. A burst of date jobs went from 190-250 to 145-190 ns of CPU per run when 280-byte records moved
+/// into 320-byte slots (bench/burst, interleaved builds), and raw Asio timers laid out in slots of 280 bytes, with
+/// their wait operations inside, fire at half the rate of the same in slots of 256 or 320 (docs/benchmarks.md).
 /// Only one thread touches a pool (the scheduler's executor).
 class record_pool
 {
@@ -53,13 +58,26 @@ public:
         std::uint32_t carved{0};  // slots handed out from the block's fresh end
         std::uint32_t live{0};    // slots in use
     };
-    static constexpr std::size_t header = 64;  // a block's first cache line
+    static constexpr std::size_t line = 64;      // a cache line
+    static constexpr std::size_t header = line;  // a block's first cache line
     static_assert(sizeof(block) <= header);
 
-    record_pool(std::size_t slot_size, void* owner) noexcept
-        : slot_(slot_size), per_block_(static_cast<std::uint32_t>((block_size - header) / slot_size)), owner_(owner)
+    /// A pool of slots of at least `object_size` bytes (rounded up to whole cache lines).
+    record_pool(std::size_t object_size, void* owner) noexcept
+        : slot_(slot_size_for(object_size)),
+          per_block_(static_cast<std::uint32_t>((block_size - header) / slot_)),
+          owner_(owner)
     {
     }
+
+    /// The size of the slots for objects of `object_size` bytes: whole cache lines.
+    static constexpr std::size_t slot_size_for(std::size_t object_size) noexcept
+    {
+        return (object_size + line - 1) / line * line;
+    }
+
+    /// The bytes each slot takes.
+    std::size_t slot_size() const noexcept { return slot_; }
 
     record_pool(const record_pool&) = delete;
     record_pool& operator=(const record_pool&) = delete;

@@ -1,8 +1,8 @@
 // Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
 //
-// asched::detail::record_pool, the memory of a scheduler's job records (lib/record_pool.hpp): slots are distinct and
-// aligned, find their owner from their address, are reused once given back, and blocks emptied of slots go back to
-// the system.
+// asched::detail::record_pool, the memory of a scheduler's job records (lib/record_pool.hpp): slots are distinct,
+// whole cache lines on line boundaries, find their owner from their address, are reused once given back, and blocks
+// emptied of slots go back to the system.
 
 #include <boost/test/unit_test.hpp>
 
@@ -20,9 +20,10 @@ using asched::detail::record_pool;
 
 namespace {
 
-constexpr std::size_t slot_size = 280;  // a job record's
+constexpr std::size_t slot_size = 280;    // bytes asked for: not a whole number of cache lines
+constexpr std::size_t slot_stride = 320;  // five 64-byte cache lines
 
-std::size_t slots_per_block() { return (record_pool::block_size - record_pool::header) / slot_size; }
+std::size_t slots_per_block() { return (record_pool::block_size - record_pool::header) / slot_stride; }
 
 /// Resident memory of this process, in bytes (/proc/self/statm's second field, in pages).
 double resident_bytes()
@@ -47,13 +48,19 @@ BOOST_AUTO_TEST_CASE(slots_are_distinct_aligned_writable_and_know_their_owner)
     for (std::size_t i = 0; i < n; ++i)
     {
         void* slot = pool.allocate();
-        BOOST_TEST(reinterpret_cast<std::uintptr_t>(slot) % alignof(void*) == 0u);
+        BOOST_TEST(reinterpret_cast<std::uintptr_t>(slot) % 64 == 0u);
         BOOST_TEST(record_pool::owner_of(slot) == static_cast<void*>(&owner));
         std::memset(slot, static_cast<int>(i), slot_size);
         slots.push_back(slot);
         seen.insert(reinterpret_cast<std::uintptr_t>(slot));
     }
     BOOST_TEST(seen.size() == n);
+    BOOST_TEST(pool.slot_size() == slot_stride);
+    // Carved in order: within a block, consecutive slots lie one stride apart
+    BOOST_TEST(static_cast<char*>(slots[1]) - static_cast<char*>(slots[0]) == static_cast<std::ptrdiff_t>(slot_stride));
+    BOOST_TEST(record_pool::slot_size_for(256) == 256u);
+    BOOST_TEST(record_pool::slot_size_for(257) == 320u);
+    BOOST_TEST(record_pool::slot_size_for(1) == 64u);
     // No two slots overlap: each still holds what was written into it
     for (std::size_t i = 0; i < n; ++i)
     {
