@@ -53,6 +53,7 @@
 #include <malloc.h>
 #endif
 
+#include "compact_string.hpp"
 #include "exception_text.hpp"
 #include "job_index.hpp"
 #include "record_pool.hpp"
@@ -185,9 +186,8 @@ public:
     struct record
     {
         // Made by create_record and freed by destroy; never moved (Asio's timer queue links to their timers)
-        template <class Id>  // std::string&& (moved) or std::string_view (copied)
-        record(core_link* link, Id&& id, task&& code, trigger&& when)
-            : id(std::forward<Id>(id)), code(std::move(code)), when(std::move(when))
+        record(core_link* link, std::string_view id, task&& code, trigger&& when)
+            : id(id), code(std::move(code)), when(std::move(when))
         {
             link->timers->construct(timer);
         }
@@ -224,7 +224,8 @@ public:
         std::uint32_t generation{0};  // bumped on every re-arm and cancel: a wait of an older generation is stale
         std::uint32_t max_instances{1};
         std::uint32_t serial{0};  // tells a run's report from a job re-added under the same id (run_finished)
-        // One byte of flags instead of seven bools, so that index_key fits in the same 32 bytes
+        // One byte of flags instead of seven bools, so that index_key fits in the same 32 bytes. The record is 256
+        // bytes, four whole cache lines (checked below create_record; see record_pool for why whole lines)
         bool coalesce : 1 {true};
         bool indexed : 1 {true};   // the job exists (false: removed, or its trigger finished)
         bool in_index : 1 {true};  // the index still holds the record (a finished job leaves it in the next sweep)
@@ -232,8 +233,7 @@ public:
         bool waiting : 1 {false};       // a wait is pending on the timer
         bool persistent : 1 {false};    // its store is an object: changes are written through
         bool wait_op_busy : 1 {false};  // wait_buffer holds a wait operation
-        record* next{nullptr};          // in one of the core's lists: retired or graveyard
-        std::string id;
+        compact_string id;
         task code;
         trigger when;
         std::unique_ptr<record_extras> extras;
@@ -408,8 +408,7 @@ public:
         link_->core = nullptr;
         ++link_->records;  // the destructor's own hold: records freed below must not free the link under it
         drop_retired();
-        for (record* r = std::exchange(graveyard_, nullptr); r != nullptr;)
-            destroy(std::exchange(r, r->next));
+        free_graveyard();
         index_.for_each([](record* r) { orphan(r); });
         index_.for_each([](record* r) { record_ref::release(r); });
         if (started_)
@@ -742,7 +741,7 @@ public:
             id_number = new_id(id_text);
         const std::string_view generated_id(id_text, generated ? sizeof id_text : 0);
         record* r = generated ? create_record(generated_id, std::move(code), std::move(when))
-                              : create_record(std::move(o.id), std::move(code), std::move(when));
+                              : create_record(o.id, std::move(code), std::move(when));
         r->serial = ++serials_;
         if (!o.name.empty() && o.name != r->code.name())
             r->extra().custom_name = std::move(o.name);
@@ -1349,9 +1348,11 @@ private:
         }
         if (ex->runs_inline() && r.code.kind() == task_kind::function)
         {
-            // The fast path: no job_run, no reporter, no post, no copies (the context refers to the record)
+            // The fast path: no job_run, no reporter, no post, no allocation (the context refers to the record; an id
+            // of up to 15 characters is copied into a std::string's own buffer)
+            std::string id_scratch;
             const job_context context(
-                r.id,
+                r.id.as_string(id_scratch),
                 scheduled,
                 r.arguments().get(),
                 &executor_,
@@ -2603,8 +2604,7 @@ private:
     /// timer takes the reactor's lock, and a burst of finished jobs should not make the next due run wait for it.
     void bury(record* r)
     {
-        r->next = graveyard_;
-        graveyard_ = r;
+        graveyard_.push_back(r);
         post_sweep();
     }
 
@@ -2618,8 +2618,7 @@ private:
             {
                 self->sweep_posted_ = false;
                 self->drop_retired();
-                for (record* r = std::exchange(self->graveyard_, nullptr); r != nullptr;)
-                    destroy(std::exchange(r, r->next));
+                self->free_graveyard();
             }
         });
     }
@@ -2631,8 +2630,7 @@ private:
         const record_ref hold(&r);
         r.indexed = false;
         disarm(r);
-        r.next = retired_;  // with the index's reference
-        retired_ = &r;
+        retired_.push_back(&r);  // with the index's reference
         ++retired_in_index_;
         post_sweep();
         announce_removal(r);
@@ -2645,9 +2643,8 @@ private:
     /// Erases retired jobs from the index and releases the index's references.
     void drop_retired()
     {
-        for (record* r = std::exchange(retired_, nullptr); r != nullptr;)
+        for (record* r : retired_)  // (release below may bury, which touches only the graveyard)
         {
-            record* next = std::exchange(r->next, nullptr);
             if (r->in_index)
             {
                 index_.erase(r);
@@ -2655,18 +2652,39 @@ private:
             }
             r->in_index = false;
             record_ref::release(r);
-            r = next;
         }
+        clear_list(retired_);
+    }
+
+    /// Frees the records no one refers to any more.
+    void free_graveyard()
+    {
+        for (record* r : graveyard_)
+            destroy(r);
+        clear_list(graveyard_);
+    }
+
+    /// Empties a list of records; one that a burst grew large gives its memory back.
+    static void clear_list(std::vector<record*>& list) noexcept
+    {
+        if (list.capacity() > 4096)
+            std::vector<record*>().swap(list);
+        else
+            list.clear();
     }
 
     /// A record for a new job, from the pool. @throws std::bad_alloc
-    template <class Id>
-    record* create_record(Id&& id, task&& code, trigger&& when)
+    record* create_record(std::string_view id, task&& code, trigger&& when)
     {
+        static_assert(
+            sizeof(record) <= 256,
+            "a job record outgrew four cache lines (256 bytes): its pool slot would take five, and bench/burst and "
+            "bench/add would show the cost"
+        );
         void* memory = link_->pool.allocate();
         try
         {
-            auto* r = new (memory) record(link_, std::forward<Id>(id), std::move(code), std::move(when));
+            auto* r = new (memory) record(link_, id, std::move(code), std::move(when));
             ++link_->records;
             return r;
         }
@@ -2896,8 +2914,8 @@ private:
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
     // Intrusive lists through record::next
-    record* graveyard_{nullptr};  // records no one refers to, freed by the next sweep
-    record* retired_{nullptr};    // finished jobs still in the index until the next sweep (see retire)
+    std::vector<record*> graveyard_;  // records no one refers to, freed by the next sweep
+    std::vector<record*> retired_;    // finished jobs still in the index until the next sweep (see retire)
     std::size_t retired_in_index_{0};
     bool sweep_posted_{false};
     core_link* link_{new core_link(this, boost::asio::use_service<timer_service>(io_))};
