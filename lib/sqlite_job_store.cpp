@@ -8,6 +8,7 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
@@ -58,14 +59,28 @@ public:
 
     /// Posts the completion to the store's executor, which dispatches it to the handler's. A second call (after a
     /// failure half-way through the first) does nothing.
+    ///
+    /// Called on the store's thread. The work counted on both executors travels with the completion and ends on
+    /// the store's executor, after the handler was handed to its own: the store's thread touches neither executor
+    /// once it has posted. (Ending the work here, after the post, raced with the handler: it could run, and its
+    /// io_context be destroyed by a caller that polls it, before this thread let go of its work; AddressSanitizer
+    /// caught it in about one run of `unit.job_stores` in eight.)
     template <class... Args>
     void complete(Args&&... args)
     {
         if (!handler_)
             return;
-        const auto handler_work = std::move(handler_work_);
-        const auto io_work = std::move(io_work_);
-        boost::asio::post(io_work, boost::asio::append(std::move(handler_), std::forward<Args>(args)...));
+        const auto io = boost::asio::prefer(io_work_, boost::asio::execution::outstanding_work.untracked);
+        boost::asio::post(
+            io,
+            [handler = std::move(handler_),
+             handler_work = std::move(handler_work_),
+             io_work = std::move(io_work_),
+             ... results = std::forward<Args>(args)]() mutable {
+                // As post(io_work, handler) would: on the handler's associated executor, by default the store's
+                boost::asio::dispatch(io_work, boost::asio::append(std::move(handler), std::move(results)...));
+            }
+        );
     }
 
 private:
