@@ -1350,7 +1350,7 @@ private:
         {
             // The fast path: no job_run, no reporter, no post, no allocation (the context refers to the record; an id
             // of up to 15 characters is copied into a std::string's own buffer)
-            std::string id_scratch;
+            std::optional<std::string> id_scratch;
             const job_context context(
                 r.id.as_string(id_scratch),
                 scheduled,
@@ -2643,7 +2643,7 @@ private:
     /// Erases retired jobs from the index and releases the index's references.
     void drop_retired()
     {
-        for (record* r : retired_)  // (release below may bury, which touches only the graveyard)
+        for (record* r : retired_)
         {
             if (r->in_index)
             {
@@ -2651,7 +2651,9 @@ private:
                 --retired_in_index_;
             }
             r->in_index = false;
-            record_ref::release(r);
+            // Most often the index held the last reference (the run is over): freed here, without the graveyard
+            if (--r->references == 0)
+                destroy(r);
         }
         clear_list(retired_);
     }
