@@ -1402,7 +1402,8 @@ private:
     {
         --r.running;
         --runs_in_flight_;
-        report_outcome(r.id, r.store->name, scheduled, std::move(outcome));
+        if (outcome.error || (listener_mask_ & static_cast<event_mask>(event_code::job_executed)))
+            report_outcome(r.id, r.store->name, scheduled, std::move(outcome));  // else it has nothing to do
         if (r.running == 0 && r.store->shared != nullptr)
             maybe_release(r);
         maybe_finish_async_shutdown();
@@ -2862,11 +2863,17 @@ private:
     }
 
     /// Builds the event only when a listener wants it; a listener that throws is logged and the others still run.
+    /// The check is inlined into every caller, the rest is not: a run whose events no one listens to pays a test.
     template <class Fill>
     void emit(event_code code, Fill&& fill)
     {
-        if ((listener_mask_ & static_cast<event_mask>(code)) == 0)
-            return;
+        if ((listener_mask_ & static_cast<event_mask>(code)) != 0)
+            emit_to_listeners(code, fill);
+    }
+
+    template <class Fill>
+    [[gnu::noinline]] void emit_to_listeners(event_code code, Fill& fill)
+    {
         event e;
         e.code = code;
         e.when = Clocks::now();
