@@ -2603,25 +2603,41 @@ private:
 
     /// Frees a record no one refers to any more, in a handler posted behind the work already queued: destroying a
     /// timer takes the reactor's lock, and a burst of finished jobs should not make the next due run wait for it.
-    void bury(record* r)
+    /// Called from destructors (record_ref's): a graveyard that cannot grow frees the record at once instead.
+    void bury(record* r) noexcept
     {
-        graveyard_.push_back(r);
+        try
+        {
+            graveyard_.push_back(r);
+        }
+        catch (const std::bad_alloc&)
+        {
+            destroy(r);
+            return;
+        }
         post_sweep();
     }
 
     /// One posted handler that first drops retired jobs from the index, then frees the records no one holds.
-    void post_sweep()
+    void post_sweep() noexcept
     {
         if (std::exchange(sweep_posted_, true))
             return;
-        boost::asio::post(executor_, [weak = this->weak_from_this()] {
-            if (auto self = weak.lock())
-            {
-                self->sweep_posted_ = false;
-                self->drop_retired();
-                self->free_graveyard();
-            }
-        });
+        try
+        {
+            boost::asio::post(executor_, [weak = this->weak_from_this()] {
+                if (auto self = weak.lock())
+                {
+                    self->sweep_posted_ = false;
+                    self->drop_retired();
+                    self->free_graveyard();
+                }
+            });
+        }
+        catch (const std::bad_alloc&)
+        {
+            sweep_posted_ = false;  // no memory for the handler: the next retire or burial posts it again
+        }
     }
 
     /// Removes a job whose trigger has finished. The index lets go of it in the next sweep: in a burst of date
@@ -2631,8 +2647,18 @@ private:
         const record_ref hold(&r);
         r.indexed = false;
         disarm(r);
-        retired_.push_back(&r);  // with the index's reference
-        ++retired_in_index_;
+        try
+        {
+            retired_.push_back(&r);  // with the index's reference
+            ++retired_in_index_;
+        }
+        catch (const std::bad_alloc&)
+        {
+            // No room to defer: out of the index now (what the sweep would do); `hold` keeps the record alive
+            index_.erase(&r);
+            r.in_index = false;
+            --r.references;
+        }
         post_sweep();
         announce_removal(r);
         if (r.store->shared != nullptr)
@@ -2641,7 +2667,8 @@ private:
             write_remove(r);
     }
 
-    /// Erases retired jobs from the index and releases the index's references.
+    /// Erases retired jobs from the index and releases the index's references. (Nothing below retires or buries:
+    /// the loop's vector does not grow under it.)
     void drop_retired()
     {
         for (record* r : retired_)
@@ -2922,7 +2949,6 @@ private:
     std::map<std::string, executor_slot, std::less<>> executors_;
     std::map<std::string, task, std::less<>> tasks_;
     std::vector<listener> listeners_;
-    // Intrusive lists through record::next
     std::vector<record*> graveyard_;  // records no one refers to, freed by the next sweep
     std::vector<record*> retired_;    // finished jobs still in the index until the next sweep (see retire)
     std::size_t retired_in_index_{0};
