@@ -21,8 +21,8 @@ namespace asched::detail {
 ///
 /// In place, byte 15 holds 15 minus the length, so that a string of 15 characters ends in the zero that terminates
 /// it. On the heap, bytes 0-7 hold the std::string's address and byte 15 the value 0x80, which no length in place
-/// gives. A heap std::string, rather than a bare character block, lets a run's job_context refer to the id of a long
-/// id without a copy (see as_string).
+/// gives. A heap std::string, rather than a bare character block, lets a run's job_context refer to a long id
+/// without a copy (see as_string).
 class compact_string
 {
 public:
@@ -35,7 +35,8 @@ public:
     {
         if (text.size() <= max_in_place)
         {
-            std::memcpy(bytes_, text.data(), text.size());
+            if (!text.empty())  // (an empty view's data may be null, which memcpy must not get)
+                std::memcpy(bytes_, text.data(), text.size());
             set_in_place_size(text.size());
             return;
         }

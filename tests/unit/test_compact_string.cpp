@@ -34,6 +34,14 @@ BOOST_AUTO_TEST_CASE(every_length_round_trips_in_place_up_to_15_then_on_the_heap
     }
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_view_without_characters_makes_an_empty_string)
+{
+    const compact_string s{std::string_view{}};  // data() is null
+    BOOST_TEST(s.empty());
+    BOOST_TEST(!s.on_heap());
+    BOOST_TEST(s.view() == "");
+}
+
 BOOST_AUTO_TEST_CASE(any_bytes_are_kept_including_zeros_and_high_bytes)
 {
     // A 15-byte id whose last byte is 0x80 (the heap mark, were it in byte 15 of an in-place string) and one with
