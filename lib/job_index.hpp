@@ -58,10 +58,10 @@ inline std::uint32_t hash_id(std::string_view id) noexcept
 }
 
 /// Records by id, each at most once: a record whose id came from the index's generator sits in an array by the id's
-/// number, any other in a hash table. `Record` has `std::string id` and `std::uint64_t index_key`, which the index
-/// sets and keeps: the id's number for a record in the array, else the id's hash with the top bit set (erasing a
-/// record then reads neither its id nor the hash table's groups for it). Records are owned by the caller; the index
-/// only points at them.
+/// number, any other in a hash table. `Record` has an `id` that converts to and compares with std::string_view, and
+/// a `std::uint64_t index_key`, which the index sets and keeps: the id's number for a record in the array, else the
+/// id's hash with the top bit set (erasing a record then reads neither its id nor the hash table's groups for it).
+/// Records are owned by the caller; the index only points at them.
 ///
 /// Why two parts: a scheduler adding a million jobs with generated ids filled a hash table at random places, one
 /// cache and TLB miss per add in a 32 MB table plus a move of every entry at each doubling, and the time per add

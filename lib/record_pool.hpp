@@ -29,18 +29,18 @@ namespace asched::detail {
 ///
 /// Blocks come from regions of 2 MiB, aligned to 2 MiB and mapped at once. A block's pages are made resident in one
 /// call when the block is first used (MADV_POPULATE_WRITE, Linux 5.14; elsewhere they fault in one at a time as
-/// they are written): a page fault costs about 1.7 us per 4 KiB page on the machine of docs/benchmarks.md (0.12 us
-/// for a 280-byte record, a third of an add), and populating a block costs a third less per page. No transparent
+/// they are written): a page fault costs about 1.7 us per 4 KiB page on the machine of docs/benchmarks.md (0.11 us
+/// for a 256-byte record, a third of an add), and populating a block costs a third less per page. No transparent
 /// huge pages: with the kernel's default `defrag` setting (`madvise`), a fault in a MADV_HUGEPAGE region compacts
 /// memory on the spot, and adding 1,000,000 jobs took 1.1 to 1.4 s with them against 0.56 to 0.69 s without.
 ///
 /// Why not malloc: taking a slot costs a few instructions where glibc's malloc takes about 180 on a heap that only
-/// grows (a scheduler adding jobs), and a slot has no malloc header (a 280-byte record used a 304-byte chunk).
-/// Why whole cache lines: each slot then starts on a line boundary, and a field sits at the same place in its line in
-/// every record. A burst of date jobs went from 190-250 to 145-190 ns of CPU per run when 280-byte records moved
-/// into 320-byte slots (bench/burst, interleaved builds), and raw Asio timers laid out in slots of 280 bytes, with
-/// their wait operations inside, fire at half the rate of the same in slots of 256 or 320 (docs/benchmarks.md).
-/// Only one thread touches a pool (the scheduler's executor).
+/// grows (a scheduler adding jobs), and a slot has no malloc header (a 280-byte record used a 304-byte chunk, when
+/// records came from malloc). Why whole cache lines: each slot then starts on a line boundary, and a field sits at the
+/// same place in its line in every record. A burst of date jobs went from 190-250 to 145-190 ns of CPU per run when
+/// 280-byte records moved into 320-byte slots (bench/burst, interleaved builds), and raw Asio timers laid out in slots
+/// of 280 bytes, with their wait operations inside, fire at half the rate of the same in slots of 256 or 320
+/// (docs/benchmarks.md). Only one thread touches a pool (the scheduler's executor).
 class record_pool
 {
 public:
@@ -153,8 +153,7 @@ private:
 
     void map_region()
     {
-        // Twice the size, so that the region can start at a multiple of its size ; the ends
-        // are given back
+        // Twice the size, so that the region can start at a multiple of its size; the ends are given back
         void* mapped = ::mmap(nullptr, 2 * region_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (mapped == MAP_FAILED)
             throw std::bad_alloc();

@@ -225,7 +225,7 @@ public:
         std::uint32_t max_instances{1};
         std::uint32_t serial{0};  // tells a run's report from a job re-added under the same id (run_finished)
         // One byte of flags instead of seven bools, so that index_key fits in the same 32 bytes. The record is 256
-        // bytes, four whole cache lines (checked below create_record; see record_pool for why whole lines)
+        // bytes, four whole cache lines (checked in create_record; see record_pool for why whole lines)
         bool coalesce : 1 {true};
         bool indexed : 1 {true};   // the job exists (false: removed, or its trigger finished)
         bool in_index : 1 {true};  // the index still holds the record (a finished job leaves it in the next sweep)

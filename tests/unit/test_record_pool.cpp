@@ -20,7 +20,7 @@ using asched::detail::record_pool;
 
 namespace {
 
-constexpr std::size_t slot_size = 280;    // bytes asked for: not a whole number of cache lines
+constexpr std::size_t object_size = 280;  // bytes asked for: not a whole number of cache lines
 constexpr std::size_t slot_stride = 320;  // five 64-byte cache lines
 
 std::size_t slots_per_block() { return (record_pool::block_size - record_pool::header) / slot_stride; }
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_SUITE(record_pool_memory)
 BOOST_AUTO_TEST_CASE(slots_are_distinct_aligned_writable_and_know_their_owner)
 {
     int owner = 0;
-    record_pool pool(slot_size, &owner);
+    record_pool pool(object_size, &owner);
     std::vector<void*> slots;
     std::set<std::uintptr_t> seen;
     const std::size_t n = 3 * slots_per_block() + 7;  // several blocks, the last one partly used
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(slots_are_distinct_aligned_writable_and_know_their_owner)
         void* slot = pool.allocate();
         BOOST_TEST(reinterpret_cast<std::uintptr_t>(slot) % 64 == 0u);
         BOOST_TEST(record_pool::owner_of(slot) == static_cast<void*>(&owner));
-        std::memset(slot, static_cast<int>(i), slot_size);
+        std::memset(slot, static_cast<int>(i), object_size);
         slots.push_back(slot);
         seen.insert(reinterpret_cast<std::uintptr_t>(slot));
     }
@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(slots_are_distinct_aligned_writable_and_know_their_owner)
     for (std::size_t i = 0; i < n; ++i)
     {
         const auto* bytes = static_cast<const unsigned char*>(slots[i]);
-        BOOST_TEST((bytes[0] == static_cast<unsigned char>(i) && bytes[slot_size - 1] == static_cast<unsigned char>(i))
+        BOOST_TEST(
+            (bytes[0] == static_cast<unsigned char>(i) && bytes[object_size - 1] == static_cast<unsigned char>(i))
         );
     }
     for (void* slot : slots)
@@ -75,7 +76,7 @@ BOOST_AUTO_TEST_CASE(slots_are_distinct_aligned_writable_and_know_their_owner)
 BOOST_AUTO_TEST_CASE(a_slot_given_back_is_the_next_one_handed_out)
 {
     int owner = 0;
-    record_pool pool(slot_size, &owner);
+    record_pool pool(object_size, &owner);
     void* a = pool.allocate();
     void* b = pool.allocate();
     record_pool::deallocate(a);
@@ -87,7 +88,7 @@ BOOST_AUTO_TEST_CASE(a_slot_given_back_is_the_next_one_handed_out)
 BOOST_AUTO_TEST_CASE(slots_given_back_in_any_order_are_all_reused_correctly)
 {
     int owner = 0;
-    record_pool pool(slot_size, &owner);
+    record_pool pool(object_size, &owner);
     std::mt19937 random(42);
     std::vector<void*> live;
     std::set<void*> in_use;
@@ -98,7 +99,7 @@ BOOST_AUTO_TEST_CASE(slots_given_back_in_any_order_are_all_reused_correctly)
         {
             void* slot = pool.allocate();
             BOOST_REQUIRE(in_use.insert(slot).second);
-            std::memset(slot, 0xAB, slot_size);
+            std::memset(slot, 0xAB, object_size);
             live.push_back(slot);
         }
         else
@@ -118,17 +119,17 @@ BOOST_AUTO_TEST_CASE(slots_given_back_in_any_order_are_all_reused_correctly)
 BOOST_AUTO_TEST_CASE(the_memory_of_a_burst_goes_back_to_the_system)
 {
     int owner = 0;
-    record_pool pool(slot_size, &owner);
+    record_pool pool(object_size, &owner);
     void* keep = pool.allocate();  // a job that stays
     const double before = resident_bytes();
     std::vector<void*> burst(100'000);
     for (void*& slot : burst)
     {
         slot = pool.allocate();
-        std::memset(slot, 1, slot_size);
+        std::memset(slot, 1, object_size);
     }
     const double full = resident_bytes();
-    BOOST_TEST(full - before > 0.9 * burst.size() * slot_size);
+    BOOST_TEST(full - before > 0.9 * burst.size() * object_size);
     for (void* slot : burst)
     {
         record_pool::deallocate(slot);
@@ -136,7 +137,7 @@ BOOST_AUTO_TEST_CASE(the_memory_of_a_burst_goes_back_to_the_system)
     // Every block emptied was unmapped, but for the one kept for the next slots (and the one holding `keep`).
     // Under AddressSanitizer the shadow memory written to poison the slots given back stays resident: no check there.
 #if !defined(__SANITIZE_ADDRESS__)
-    BOOST_TEST(resident_bytes() - before < 0.1 * burst.size() * slot_size);
+    BOOST_TEST(resident_bytes() - before < 0.1 * burst.size() * object_size);
 #endif
     record_pool::deallocate(keep);
 }
