@@ -3,6 +3,7 @@
 #include <asched/triggers/calendar_interval_trigger.hpp>
 
 #include <cstdio>
+#include <tuple>
 
 #include "civil.hpp"
 #include "json_reader.hpp"
@@ -18,33 +19,43 @@ using civil::seconds_per_day;
 class calendar_interval_impl final : public trigger_impl
 {
 public:
-    explicit calendar_interval_impl(const calendar_interval_options& o) : o_(o)
+    calendar_interval_impl(const calendar_interval_options& o, bool from_json)
+        : o_(o), name_{"calendarinterval", "calendar_interval_trigger", from_json, "options"}
     {
-        const std::pair<const char*, int> strides[] = {
-            {"years", o.years},
-            {"months", o.months},
-            {"weeks", o.weeks},
-            {"days", o.days}};
-        for (const auto& [name, value] : strides)
+        // Each stride at most the domain's span, so that no date arithmetic below can overflow
+        const std::tuple<const char*, int, int> strides[] = {
+            {"years", o.years, 9999},
+            {"months", o.months, 9999 * 12},
+            {"weeks", o.weeks, 3652059 / 7},
+            {"days", o.days, 3652059}};
+        for (const auto& [key, value, most] : strides)
+        {
             if (value < 0)
-                fail(name, "must not be negative, got " + std::to_string(value));
+                fail(key, "must not be negative, got " + std::to_string(value));
+            if (value > most)
+                fail(
+                    key,
+                    "value " + std::to_string(value) + " is longer than asched's time domain (at most " +
+                        std::to_string(most) + ")"
+                );
+        }
         if (o.years == 0 && o.months == 0 && o.weeks == 0 && o.days == 0)
             fail("days", "at least one of years, months, weeks, days must be greater than zero");
         check_range("hour", o.hour, 23);
         check_range("minute", o.minute, 59);
         check_range("second", o.second, 59);
-        if (o.start_date && !o.start_date->ok())
-            fail("start_date", "is not a valid date");
-        if (o.start_date && o.end_date &&
-            *o.end_date < o.timezone.to_instant(local_instant{date::local_days{*o.start_date}.time_since_epoch()}))
+        check_date("start_date", o.start_date);
+        check_date("end_date", o.end_date);
+        if (o.start_date && o.end_date && *o.end_date < *o.start_date)
             fail(
                 "end_date",
-                "end_date " + format_datetime(*o.end_date, o.timezone) + " is before start_date " +
-                    format_date(*o.start_date)
+                "end_date " + format_date(*o.end_date) + " is before start_date " + format_date(*o.start_date)
             );
-        month_stride_ = 12 * o.years + o.months;
-        day_stride_ = 7 * o.weeks + o.days;
+        month_stride_ = 12 * std::int64_t{o.years} + o.months;
+        day_stride_ = 7 * std::int64_t{o.weeks} + o.days;
         time_of_day_ = o.hour * 3600 + o.minute * 60 + o.second;
+        if (o.end_date)
+            last_day_ = date::sys_days{*o.end_date}.time_since_epoch().count();
     }
 
     std::optional<instant> next_fire_time(std::optional<instant> previous, instant now) const override
@@ -64,7 +75,7 @@ public:
             [&](std::int64_t local) { return first_reading(anchor, local); },
             fold_policy::first_pass
         );
-        if (!fire || (o_.end_date && instant{seconds{*fire}} > *o_.end_date))
+        if (!fire)
             return std::nullopt;
         return instant{seconds{*fire}};
     }
@@ -86,7 +97,7 @@ public:
         if (o_.start_date)
             text += ", start_date='" + format_date(*o_.start_date) + "'";
         if (o_.end_date)
-            text += ", end_date='" + format_datetime(*o_.end_date, o_.timezone) + "'";
+            text += ", end_date='" + format_date(*o_.end_date) + "'";
         return text + "]";
     }
 
@@ -110,21 +121,23 @@ public:
         if (o_.start_date)
             json["start_date"] = format_date(*o_.start_date);
         if (o_.end_date)
-            json["end_date"] = format_datetime(*o_.end_date, o_.timezone);
+            json["end_date"] = format_date(*o_.end_date);
         if (o_.timezone.is_specified())
             json["timezone"] = o_.timezone.name();
         return json;
     }
 
 private:
-    [[noreturn]] static void fail(const char* key, const std::string& why)
-    {
-        throw invalid_trigger("calendarinterval key '" + std::string(key) + "'", why);
-    }
-    static void check_range(const char* key, int value, int high)
+    [[noreturn]] void fail(const char* key, const std::string& why) const { throw invalid_trigger(name_(key), why); }
+    void check_range(const char* key, int value, int high) const
     {
         if (value < 0 || value > high)
             fail(key, "value " + std::to_string(value) + " is out of range 0-" + std::to_string(high));
+    }
+    void check_date(const char* key, const std::optional<date::year_month_day>& d) const
+    {
+        if (d && (!d->ok() || d->year() < date::year{1} || d->year() > date::year{9999}))
+            fail(key, "is not a valid date of the years 0001-9999");
     }
 
     // The sequence's first fire reading (local seconds) at or after `local`
@@ -133,8 +146,8 @@ private:
         // The first date whose fire time of day is not before `local`
         const std::int64_t wanted_day = -civil::floor_div(time_of_day_ - local, seconds_per_day);  // rounded up
         const auto day = first_date_at_or_after(anchor, wanted_day);
-        if (!day)
-            return std::nullopt;
+        if (!day || *day > last_day_)
+            return std::nullopt;  // past the end date, or the end of the calendar
         return *day * seconds_per_day + time_of_day_;
     }
 
@@ -187,6 +200,8 @@ private:
     }
 
     calendar_interval_options o_;
+    setting_names name_;
+    std::int64_t last_day_ = civil::days_from_civil(9999, 12, 31);  // the last date it may fire on
     std::int64_t month_stride_ = 0;
     std::int64_t day_stride_ = 0;
     std::int64_t time_of_day_ = 0;
@@ -216,20 +231,35 @@ std::shared_ptr<const trigger_impl> decode_calendar_interval_trigger(
     for (const auto& [name, target] : ints)
         if (const auto v = in.integer(name))
         {
-            if (*v < -1000000 || *v > 1000000)
+            if (*v < -10000000 || *v > 10000000)  // fits an int; the trigger checks the real range
                 in.fail(name, "value " + std::to_string(*v) + " is out of range");
             *target = static_cast<int>(*v);
         }
     o.timezone = in.zone(zone);
     o.start_date = in.calendar_date("start_date");
-    o.end_date = in.datetime("end_date", o.timezone);
-    return std::make_shared<calendar_interval_impl>(o);
+    if (const auto end = in.string("end_date"))
+    {
+        // A date; documents of earlier versions wrote a datetime, whose local date is taken
+        try
+        {
+            if (parse_iso8601(*end).date_only)
+                o.end_date = parse_date(*end);
+            else
+                o.end_date = date::year_month_day{
+                    date::floor<date::days>(o.timezone.to_local(parse_datetime(*end, o.timezone)))};
+        }
+        catch (const std::invalid_argument& e)
+        {
+            in.fail("end_date", e.what());
+        }
+    }
+    return std::make_shared<calendar_interval_impl>(o, true);
 }
 
 }  // namespace detail
 
 calendar_interval_trigger::calendar_interval_trigger(const calendar_interval_options& options)
-    : trigger(std::make_shared<detail::calendar_interval_impl>(options))
+    : trigger(std::make_shared<detail::calendar_interval_impl>(options, false))
 {
 }
 

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "civil.hpp"
+#include "error_text.hpp"
 
 namespace asched::detail {
 namespace {
@@ -55,14 +56,14 @@ public:
     int value(std::string_view token, std::string_view expression) const
     {
         if (token.empty())
-            fail("missing value in '" + std::string(expression) + "'");
+            fail("missing value in " + quoted(expression));
         if (std::isdigit(static_cast<unsigned char>(token[0])))
         {
             int v = 0;
             for (char c : token)
             {
                 if (!std::isdigit(static_cast<unsigned char>(c)))
-                    fail("'" + std::string(token) + "' in '" + std::string(expression) + "' is not a number");
+                    fail(quoted(token) + " in " + quoted(expression) + " is not a number");
                 v = v * 10 + (c - '0');
                 if (v > 100000)
                     break;
@@ -70,7 +71,7 @@ public:
             const auto r = ranges[field_];
             if (v < r.low || v > r.high)
                 fail(
-                    "value " + std::string(token) + " is out of range " + std::to_string(r.low) + "-" +
+                    "value " + quote_input(token) + " is out of range " + std::to_string(r.low) + "-" +
                     std::to_string(r.high)
                 );
             return v;
@@ -84,21 +85,21 @@ public:
                 if (token == weekday_names[i])
                     return static_cast<int>(i);
         if (field_ == field_month)
-            fail("unknown month name '" + std::string(token) + "' (use jan-dec or 1-12)");
+            fail("unknown month name " + quoted(token) + " (use jan-dec or 1-12)");
         if (field_ == field_day_of_week)
-            fail("unknown weekday name '" + std::string(token) + "' (use mon-sun or 0-7)");
-        fail("'" + std::string(token) + "' is not a number");
+            fail("unknown weekday name " + quoted(token) + " (use mon-sun or 0-7)");
+        fail(quoted(token) + " is not a number");
     }
 
     int step(std::string_view token, std::string_view expression) const
     {
         if (token.empty() || !std::all_of(token.begin(), token.end(), [](char c) { return std::isdigit(c); }))
-            fail("step '" + std::string(token) + "' in '" + std::string(expression) + "' is not a whole number");
+            fail("step " + quoted(token) + " in " + quoted(expression) + " is not a whole number");
         if (token.size() > 6)
-            fail("step " + std::string(token) + " in '" + std::string(expression) + "' is too large");
+            fail("step " + quote_input(token) + " in " + quoted(expression) + " is too large");
         const int s = std::stoi(std::string(token));
         if (s == 0)
-            fail("step 0 in '" + std::string(expression) + "' must be at least 1");
+            fail("step 0 in " + quoted(expression) + " must be at least 1");
         return s;
     }
 
@@ -127,17 +128,32 @@ public:
             // Weekdays run in a circle: a range whose start is after its end wraps through the week's end, and
             // the step counts along the wrapped range (`fri-mon/2`: Fri, Sun)
             const int end = first <= last ? last : last + 7;
+            if (slash != std::string_view::npos)
+                check_step(stride, end - first, expression);
             for (int v = first; v <= end; v += stride)
                 add(v % 7);
             return;
         }
         if (first > last)
-            fail("range '" + std::string(range) + "' starts after it ends");
+            fail("range " + quoted(range) + " starts after it ends");
+        if (slash != std::string_view::npos)
+            check_step(stride, last - first, expression);
         for (int v = first; v <= last; v += stride)
             add(v);
     }
 
 private:
+    // A step wider than its range would match its first value only: almost always a mistake (`*/31` in day).
+    // As APScheduler: the step may be at most last - first of the range it steps through
+    void check_step(int stride, int width, std::string_view expression) const
+    {
+        if (stride > width)
+            fail(
+                "step " + std::to_string(stride) + " in " + quoted(expression) + " is wider than its range (at most " +
+                std::to_string(width) + ")"
+            );
+    }
+
     cron_field_index field_;
 };
 
@@ -186,7 +202,7 @@ cron_schedule::cron_schedule(const std::array<std::string, field_count>& fields,
         for (const auto& part : parts)
         {
             if (part.empty())
-                parser.fail("empty expression in '" + fields[f] + "'");
+                parser.fail("empty expression in " + quoted(fields[f]));
             if (index == field_day)
             {
                 if (part == "last")
@@ -200,7 +216,9 @@ cron_schedule::cron_schedule(const std::array<std::string, field_count>& fields,
                     const auto name = trim_lower(part.substr(space + 1));
                     const auto it = std::find(weekday_names.begin(), weekday_names.end(), name);
                     if (nth == 0 || it == weekday_names.end())
-                        parser.fail("'" + part + "' is not a weekday position (like '1st mon', '2nd fri', 'last sun')");
+                        parser.fail(
+                            quoted(part) + " is not a weekday position (like '1st mon', '2nd fri', 'last sun')"
+                        );
                     const int cron_weekday = static_cast<int>(it - weekday_names.begin());
                     positions_.push_back(
                         {static_cast<std::int8_t>(nth), static_cast<std::int8_t>((cron_weekday + 6) % 7)}

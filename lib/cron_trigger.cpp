@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cron_schedule.hpp"
+#include "error_text.hpp"
 #include "json_reader.hpp"
 #include "trigger_kinds.hpp"
 #include "wall_clock_search.hpp"
@@ -69,8 +70,8 @@ std::array<std::string, field_count> parse_crontab(std::string_view text)
                 return parse_crontab(expansion);
         throw invalid_trigger(
             "crontab",
-            "unknown macro '" + words[0] +
-                "' (known: @yearly, @annually, @monthly, @weekly, @daily, @midnight, "
+            "unknown macro " + quoted(words[0]) +
+                " (known: @yearly, @annually, @monthly, @weekly, @daily, @midnight, "
                 "@hourly)"
         );
     }
@@ -79,7 +80,7 @@ std::array<std::string, field_count> parse_crontab(std::string_view text)
             "crontab",
             "expected 5 fields (minute hour day month day_of_week) or 6 (with seconds "
             "first), got " +
-                std::to_string(words.size()) + " in '" + std::string(text) + "'"
+                std::to_string(words.size()) + " in " + quoted(text)
         );
     std::size_t i = 0;
     f[field_second] = words.size() == 6 ? words[i++] : "0";
@@ -95,19 +96,19 @@ class cron_trigger_impl final : public trigger_impl
 {
 public:
     // The field form
-    cron_trigger_impl(const field_texts& given, const trigger_options& options)
+    cron_trigger_impl(const field_texts& given, const trigger_options& options, bool from_json)
         : given_(given), schedule_(with_defaults(given), day_rule::both_must_match), options_(options)
     {
-        validate_options("cron", options_);
+        validate_options({"cron", "cron_trigger", from_json, "options"}, options_);
     }
 
     // A crontab string
-    cron_trigger_impl(std::string_view crontab, const trigger_options& options)
+    cron_trigger_impl(std::string_view crontab, const trigger_options& options, bool from_json)
         : crontab_(std::string(crontab)),
           schedule_(parse_crontab(crontab), day_rule::either_may_match),
           options_(options)
     {
-        validate_options("cron", options_);
+        validate_options({"cron", "cron_trigger", from_json, "options"}, options_);
     }
 
     std::optional<instant> next_fire_time(std::optional<instant> previous, instant now) const override
@@ -176,9 +177,13 @@ field_texts to_texts(const cron_fields& fields)
 
 }  // namespace
 
-std::shared_ptr<const trigger_impl> make_crontab_trigger(std::string_view crontab, const trigger_options& options)
+std::shared_ptr<const trigger_impl> make_crontab_trigger(
+    std::string_view crontab,
+    const trigger_options& options,
+    bool from_json
+)
 {
-    return std::make_shared<cron_trigger_impl>(crontab, options);
+    return std::make_shared<cron_trigger_impl>(crontab, options, from_json);
 }
 
 std::shared_ptr<const trigger_impl> decode_cron_trigger(const boost::json::object& json, const time_zone& zone)
@@ -206,24 +211,24 @@ std::shared_ptr<const trigger_impl> decode_cron_trigger(const boost::json::objec
         for (const auto name : cron_field_names)
             if (in.has(name))
                 in.fail(name, "cannot be combined with 'crontab'; give either the fields or a crontab string");
-        return make_crontab_trigger(*crontab, options);
+        return make_crontab_trigger(*crontab, options, true);
     }
     field_texts given;
     for (int f = 0; f < field_count; ++f)
         given[f] = in.string_or_integer(cron_field_names[f]);
-    return std::make_shared<cron_trigger_impl>(given, options);
+    return std::make_shared<cron_trigger_impl>(given, options, true);
 }
 
 }  // namespace detail
 
 cron_trigger::cron_trigger(const cron_fields& fields, const trigger_options& options)
-    : trigger(std::make_shared<detail::cron_trigger_impl>(detail::to_texts(fields), options))
+    : trigger(std::make_shared<detail::cron_trigger_impl>(detail::to_texts(fields), options, false))
 {
 }
 
 cron_trigger cron_trigger::from_crontab(std::string_view crontab, const trigger_options& options)
 {
-    return cron_trigger{detail::make_crontab_trigger(crontab, options)};
+    return cron_trigger{detail::make_crontab_trigger(crontab, options, false)};
 }
 
 }  // namespace asched

@@ -51,8 +51,19 @@ std::shared_ptr<const trigger_impl> decode_date_trigger(const boost::json::objec
 
 }  // namespace detail
 
+namespace {
+
+// The JSON form's run_date was checked by the datetime reader, naming its key
+instant checked_run_date(instant run_date)
+{
+    detail::check_in_domain({"date", "date_trigger", false, ""}, "run_date", run_date);
+    return run_date;
+}
+
+}  // namespace
+
 date_trigger::date_trigger(instant run_date, const time_zone& zone)
-    : trigger(std::make_shared<detail::date_trigger_impl>(run_date, zone))
+    : trigger(std::make_shared<detail::date_trigger_impl>(checked_run_date(run_date), zone))
 {
 }
 

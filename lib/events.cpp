@@ -34,6 +34,7 @@ std::string_view to_string(event_code code) noexcept
     case event_code::job_max_instances: return "job_max_instances";
     case event_code::job_quarantined: return "job_quarantined";
     case event_code::jobstore_error: return "jobstore_error";
+    case event_code::job_trigger_failed: return "job_trigger_failed";
     }
     return "unknown_event";
 }

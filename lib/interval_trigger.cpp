@@ -2,6 +2,7 @@
 #include <asched/errors.hpp>
 #include <asched/triggers/interval_trigger.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "json_reader.hpp"
@@ -44,19 +45,26 @@ std::string timedelta_text(microseconds d)
 class interval_trigger_impl final : public trigger_impl
 {
 public:
-    interval_trigger_impl(microseconds interval, const trigger_options& options)
+    interval_trigger_impl(microseconds interval, const trigger_options& options, bool from_json)
         : interval_(interval), options_(options)
     {
-        if (interval_.count() <= 0)
-            throw invalid_trigger(
-                "interval key 'seconds'",
-                "the interval must be longer than zero, got " + std::to_string(interval_.count()) + " microseconds"
-            );
-        validate_options("interval", options_);
+        const setting_names name{"interval", "interval_trigger", from_json, "options"};
+        if (!from_json)  // the JSON decoder checked the interval naming the keys the user wrote
+        {
+            const setting_names parameter{"interval", "interval_trigger", false, ""};
+            if (interval_.count() <= 0)
+                throw invalid_trigger(
+                    parameter("interval"),
+                    "must be longer than zero, got " + std::to_string(interval_.count()) + " microseconds"
+                );
+            check_duration(parameter, "interval", interval_);
+        }
+        validate_options(name, options_);
     }
 
     std::optional<instant> next_fire_time(std::optional<instant> previous, instant now) const override
     {
+        // Inside the domain, and the interval at most its span: no sum or product below can overflow
         std::optional<instant> next;
         if (!options_.start_date)
             next = previous ? *previous + interval_ : now + interval_;  // the grid starts at the first now
@@ -117,6 +125,8 @@ std::shared_ptr<const trigger_impl> decode_interval_trigger(const boost::json::o
         "interval",
         {"weeks", "days", "hours", "minutes", "seconds", "start_date", "end_date", "timezone", "jitter"}
     );
+    // Each unit, then their sum, at most the domain's span; blamed on the key that carries it past
+    constexpr double span_seconds = static_cast<double>(max_duration.count()) / 1e6;
     double total_seconds = 0;
     const std::pair<const char*, double> units[] =
         {{"weeks", 604800}, {"days", 86400}, {"hours", 3600}, {"minutes", 60}, {"seconds", 1}};
@@ -126,19 +136,23 @@ std::shared_ptr<const trigger_impl> decode_interval_trigger(const boost::json::o
             if (*n < 0)
                 in.fail(name, "must not be negative, got " + describe_json_value(*json.if_contains(name)));
             total_seconds += *n * size;
+            if (total_seconds > span_seconds)
+                in.fail(
+                    name,
+                    "value " + describe_json_value(*json.if_contains(name)) + " makes the interval " +
+                        longer_than_domain()
+                );
         }
-    if (total_seconds > 1e13)
-        in.fail("seconds", "the interval is too long");
     const auto interval = microseconds{std::llround(total_seconds * 1e6)};
     if (interval.count() <= 0)
         in.fail("seconds", "the interval must be longer than zero (give weeks, days, hours, minutes or seconds)");
-    return std::make_shared<interval_trigger_impl>(interval, in.options(zone));
+    return std::make_shared<interval_trigger_impl>(interval, in.options(zone), true);
 }
 
 }  // namespace detail
 
 interval_trigger::interval_trigger(std::chrono::microseconds interval, const trigger_options& options)
-    : trigger(std::make_shared<detail::interval_trigger_impl>(interval, options))
+    : trigger(std::make_shared<detail::interval_trigger_impl>(interval, options, false))
 {
 }
 

@@ -1,9 +1,13 @@
 // Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#include <asched/errors.hpp>
 #include <asched/time.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+
+#include "error_text.hpp"
 
 namespace asched {
 namespace {
@@ -16,7 +20,7 @@ public:
 
     [[noreturn]] void fail(const std::string& why) const
     {
-        throw std::invalid_argument("\"" + std::string(text_) + "\" is not an ISO 8601 datetime: " + why);
+        throw invalid_datetime("\"" + detail::quote_input(text_) + "\" is not an ISO 8601 datetime: " + why);
     }
 
     bool at_end() const { return pos_ == text_.size(); }
@@ -69,6 +73,7 @@ private:
 date::year_month_day read_date(iso_reader& in)
 {
     const int y = in.number(4, "year");
+    in.check_range(y, 1, 9999, "year");
     in.expect('-', "'-' after the year");
     const int m = in.number(2, "month");
     in.check_range(m, 1, 12, "month");
@@ -135,15 +140,21 @@ parsed_datetime parse_iso8601(std::string_view text)
             in.accept(sign);
             const int oh = in.number(2, "offset hours");
             in.check_range(oh, 0, 23, "offset hours");
-            int om = 0;
+            int om = 0, os = 0;
             if (!in.at_end())
             {
-                in.accept(':');
+                const bool colon = in.accept(':');
                 om = in.number(2, "offset minutes");
                 in.check_range(om, 0, 59, "offset minutes");
+                // Seconds, as the local mean time offsets of the 19th century need (-04:56:02 in New York)
+                if (colon && in.accept(':'))
+                {
+                    os = in.number(2, "offset seconds");
+                    in.check_range(os, 0, 59, "offset seconds");
+                }
             }
             out.has_offset = true;
-            out.offset = (sign == '-' ? -1 : 1) * (hours{oh} + minutes{om});
+            out.offset = (sign == '-' ? -1 : 1) * (hours{oh} + minutes{om} + seconds{os});
         }
         if (!in.at_end())
             in.fail("unexpected text after the time");
@@ -155,9 +166,15 @@ parsed_datetime parse_iso8601(std::string_view text)
 instant parse_datetime(std::string_view text, const time_zone& zone)
 {
     const auto parsed = parse_iso8601(text);
-    if (parsed.has_offset)
-        return instant{parsed.local.time_since_epoch() - parsed.offset};
-    return zone.to_instant(parsed.local);
+    // Years 1-9999 and offsets under a day keep this arithmetic far from overflowing
+    const instant t = parsed.has_offset ? instant{parsed.local.time_since_epoch() - parsed.offset}
+                                        : zone.to_instant(parsed.local);
+    if (t < min_instant || t > max_instant)
+        iso_reader(text).fail(
+            "the instant is outside asched's time domain, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z" +
+            std::string(parsed.has_offset ? "" : " (read in time zone " + std::string(zone.name()) + ")")
+        );
+    return t;
 }
 
 date::year_month_day parse_date(std::string_view text)
@@ -186,10 +203,19 @@ std::string format_date(date::year_month_day d)
 std::string format_datetime(instant t, const time_zone& zone)
 {
     using namespace std::chrono;
-    const seconds offset = zone.offset_at(t);
-    const auto local = t.time_since_epoch() + offset;
-    const auto day = floor<days>(local);
-    const date::year_month_day ymd{date::sys_days{day}};
+    t = std::clamp(t, min_instant, max_instant);
+    seconds offset = zone.offset_at(t);
+    auto local = t.time_since_epoch() + offset;
+    auto day = floor<days>(local);
+    date::year_month_day ymd{date::sys_days{day}};
+    if (ymd.year() < date::year{1} || ymd.year() > date::year{9999})
+    {
+        // Readers take four-digit years only: the same instant in UTC is inside them
+        offset = seconds{0};
+        local = t.time_since_epoch();
+        day = floor<days>(local);
+        ymd = date::year_month_day{date::sys_days{day}};
+    }
     const auto since_midnight = local - day;
     const auto h = duration_cast<hours>(since_midnight).count();
     const auto mi = duration_cast<minutes>(since_midnight).count() % 60;
@@ -213,7 +239,7 @@ std::string format_datetime(instant t, const time_zone& zone)
             ".%06lld",
             static_cast<long long>(us)
         );
-    std::snprintf(
+    n += std::snprintf(
         buffer + n,
         sizeof buffer - static_cast<std::size_t>(n),
         "%c%02lld:%02lld",
@@ -221,6 +247,13 @@ std::string format_datetime(instant t, const time_zone& zone)
         static_cast<long long>(off_abs / 3600),
         static_cast<long long>(off_abs / 60 % 60)
     );
+    if (off_abs % 60 != 0)  // a local mean time offset: without its seconds the text would name another instant
+        std::snprintf(
+            buffer + n,
+            sizeof buffer - static_cast<std::size_t>(n),
+            ":%02lld",
+            static_cast<long long>(off_abs % 60)
+        );
     return buffer;
 }
 

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 
+#include "error_text.hpp"
 #include "json_reader.hpp"
 #include "trigger_impl.hpp"
 
@@ -59,7 +60,7 @@ public:
         const std::string& reason
     )
     {
-        const std::string job = id.empty() ? what : what + " \"" + id + "\"";
+        const std::string job = id.empty() ? what : what + " \"" + detail::quote_input(id) + "\"";
         throw invalid_job_document(job + ": field \"" + std::string(field) + "\": " + reason, std::string(field), id);
     }
 
@@ -117,7 +118,8 @@ std::chrono::microseconds read_grace(const document_reader& in)
     if (seconds < 0)
         in.fail("misfire_grace_time", number_text(v) + " is not allowed (seconds >= 0, or null for no limit)");
     // The microsecond count must fit, and stay below unlimited_grace, which only null stands for
-    constexpr double limit = static_cast<double>(std::numeric_limits<std::int64_t>::max()) / 1e6;
+    // Durations stay within the domain's span, so that no sum with an instant can overflow
+    constexpr double limit = static_cast<double>(max_duration.count()) / 1e6;
     if (!(seconds < limit))
         in.fail("misfire_grace_time", number_text(v) + " is too large; write null for no limit");
     return std::chrono::microseconds{std::llround(seconds * 1e6)};
@@ -189,6 +191,14 @@ void check(const job_description& d)
     };
     if (d.id.empty())
         fail("id", "the empty string is not allowed");
+    try
+    {
+        validate_job_id(d.id);
+    }
+    catch (const invalid_job_id& e)
+    {
+        fail("id", e.what());
+    }
     if (d.task_name.empty())
         fail("task", "the empty string is not allowed: only a named task can be described as data");
     if (d.executor.empty())
@@ -197,6 +207,12 @@ void check(const job_description& d)
         fail(
             "misfire_grace_time",
             detail::seconds_text(d.misfire_grace_time) + " is not allowed (seconds >= 0, or unlimited_grace)"
+        );
+    if (d.misfire_grace_time != unlimited_grace && d.misfire_grace_time > max_duration)
+        fail(
+            "misfire_grace_time",
+            detail::seconds_text(d.misfire_grace_time) + " is too large (at most the time domain's span, " +
+                detail::seconds_text(max_duration) + " s); use unlimited_grace for no limit"
         );
     if (d.max_instances == 0)
         fail("max_instances", "0 is not allowed (at least 1)");
@@ -262,6 +278,14 @@ job_description from_document(const boost::json::value& document)
     document_reader in(document, "job document");
     read_version(in);
     std::string id = in.string("id", false);
+    try
+    {
+        validate_job_id(id);
+    }
+    catch (const invalid_job_id& e)
+    {
+        in.fail("id", e.what());
+    }
     in.set_id(id);
     std::string name = in.string("name", true);
     std::string task_name = in.string("task", false);

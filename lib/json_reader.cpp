@@ -8,6 +8,9 @@
 
 #include <cmath>
 
+#include "error_text.hpp"
+#include "trigger_impl.hpp"
+
 namespace asched::detail {
 
 std::string describe_json_value(const boost::json::value& v)
@@ -24,10 +27,8 @@ std::string describe_json_value(const boost::json::value& v)
     case boost::json::kind::array: kind = "array"; break;
     case boost::json::kind::object: kind = "object"; break;
     }
-    std::string text = boost::json::serialize(v);
-    if (text.size() > 60)
-        text = text.substr(0, 57) + "...";
-    return std::string(kind) + " " + text;
+    // The serialized form escapes control characters; quote_input cuts it on a character's boundary
+    return std::string(kind) + " " + quote_input(boost::json::serialize(v));
 }
 
 json_reader::json_reader(
@@ -57,7 +58,7 @@ json_reader::json_reader(
 
 void json_reader::fail(std::string_view key, const std::string& reason) const
 {
-    throw invalid_trigger(kind_ + " key '" + std::string(key) + "'", reason);
+    throw invalid_trigger(kind_ + " key " + quoted(key), reason);
 }
 
 const boost::json::value* json_reader::find(std::string_view key) const
@@ -88,7 +89,7 @@ std::optional<std::int64_t> json_reader::integer(std::string_view key) const
         return v->get_int64();
     if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         return static_cast<std::int64_t>(v->get_uint64());
-    if (v->is_double() && std::trunc(v->get_double()) == v->get_double() && std::fabs(v->get_double()) < 1e15)
+    if (v->is_double() && std::trunc(v->get_double()) == v->get_double() && std::fabs(v->get_double()) < 9e15)
         return static_cast<std::int64_t>(v->get_double());
     fail(key, "expected an integer, got " + describe_json_value(*v));
 }
@@ -130,8 +131,12 @@ std::optional<std::chrono::microseconds> json_reader::seconds(std::string_view k
     const auto s = number(key);
     if (!s)
         return std::nullopt;
-    if (std::fabs(*s) > 1e13)
-        fail(key, "value " + describe_json_value(*find(key)) + " is too large");
+    // Checked before the conversion, which would overflow past 9.2e12 seconds
+    constexpr double span_seconds = static_cast<double>(max_duration.count()) / 1e6;
+    if (*s < 0)
+        fail(key, "must not be negative, got " + describe_json_value(*find(key)));
+    if (*s > span_seconds)
+        fail(key, "value " + describe_json_value(*find(key)) + " is " + longer_than_domain());
     return std::chrono::microseconds{std::llround(*s * 1e6)};
 }
 

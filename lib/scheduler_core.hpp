@@ -106,9 +106,12 @@ struct store_slot
 /// when it is past: a job whose only run is already due is a misfire to handle, never silently dropped.
 inline std::optional<instant> first_fire_time(const trigger& when, instant now)
 {
-    const trigger_impl& impl = trigger_access::impl(when);
-    return impl.next_fire_time(std::nullopt, impl.kind() == "date" ? instant::min() : now);
+    return when.next_fire_time(std::nullopt, when.kind() == "date" ? min_instant : now);
 }
+
+/// The longest single wait of a job's timer. A fire time further ahead waits this long, wakes early and is armed
+/// again, in bounded steps: the year 9999 is beyond what the timer clock's nanoseconds can hold.
+inline constexpr std::chrono::microseconds max_timer_wait = std::chrono::hours{24 * 7};
 
 /// The arguments of a job that has none, for its snapshots: without a control block, so copies count no references.
 inline const job_arguments no_job_arguments{};
@@ -449,12 +452,12 @@ public:
         started_ = true;
         state_ = paused ? scheduler_state::paused : scheduler_state::running;
         const instant now = Clocks::now();
-        index_.for_each([now](record* r) {
+        index_.for_each([this, now](record* r) {
             if (r->pending && (!r->persistent || r->store->loaded))
             {
                 r->pending = false;
                 if (!r->next_run_time)
-                    r->next_run_time = first_fire_time(r->when, now);
+                    r->next_run_time = scheduled_first_fire_time(*r, now);
             }
         });
         watch_clock_steps();
@@ -720,7 +723,10 @@ public:
         bool replaced = false;
         // A generated id (new_id, below) is new by construction: no lookup for a job it would replace
         const bool generated = o.id.empty();
-        if (record* old = generated ? nullptr : find(o.id))
+        if (!generated)
+            validate_job_id(o.id);
+        record* old = generated ? nullptr : find(o.id);
+        if (old != nullptr)
         {
             if (!o.replace_existing)
                 throw scheduler_error(
@@ -731,6 +737,13 @@ public:
             // Same trigger: keep the schedule, so that registering at every start-up changes nothing
             if (old->when == when && !old->pending)
                 keep_next = old->next_run_time;
+        }
+        // Before anything changes: a trigger that throws (an and search that gave up) leaves the scheduler as it was
+        std::optional<instant> first;
+        if (!o.paused && !o.next_run_time && !keep_next && started_)
+            first = first_fire_time(when, Clocks::now());
+        if (old != nullptr)
+        {
             unindex(*old);
             replaced = true;
         }
@@ -771,7 +784,7 @@ public:
         else if (keep_next)
             r->next_run_time = keep_next;
         else if (started_)
-            r->next_run_time = first_fire_time(r->when, Clocks::now());
+            r->next_run_time = first;
         else
             r->pending = true;  // its first run time is computed at start
         if (started_ && !o.paused && !r->next_run_time)
@@ -1224,7 +1237,10 @@ private:
 
     typename timer_clock::time_point to_timer_time(instant t) const
     {
-        return offset_timer_ + std::chrono::duration_cast<typename timer_clock::duration>(t - offset_wall_);
+        // Saturated both ways: instants are in the domain, so the difference fits microseconds, but not always the
+        // timer clock's nanoseconds. A time in the past only needs to be expired.
+        const auto wait = std::clamp(t - offset_wall_, -max_timer_wait, max_timer_wait);
+        return offset_timer_ + std::chrono::duration_cast<typename timer_clock::duration>(wait);
     }
 
     void stop_timers()
@@ -1276,7 +1292,16 @@ private:
         const instant due = *r.next_run_time;
         if (!misfired(due, now, r.grace) && r.running < r.max_instances)
         {
-            const std::optional<instant> next = r.when.next_fire_time(due, now);
+            std::optional<instant> next;
+            try
+            {
+                next = r.when.next_fire_time(due, now);
+            }
+            catch (...)
+            {
+                trigger_failed(r, due, std::current_exception());
+                return;
+            }
             if (!next || *next > now)
             {
                 r.next_run_time = next;
@@ -1293,13 +1318,22 @@ private:
             }
         }
 
-        run_plan plan = plan_runs(
-            r.when,
-            *r.next_run_time,
-            now,
-            run_policy{r.grace, r.coalesce, r.max_instances},
-            r.running
-        );
+        run_plan plan;
+        try
+        {
+            plan = plan_runs(
+                r.when,
+                *r.next_run_time,
+                now,
+                run_policy{r.grace, r.coalesce, r.max_instances},
+                r.running
+            );
+        }
+        catch (...)
+        {
+            trigger_failed(r, *r.next_run_time, std::current_exception());
+            return;
+        }
 
         // The job's state first, so that runs below see it as it will be
         r.next_run_time = plan.next_run_time;
@@ -1321,6 +1355,43 @@ private:
         }
         if (!plan.next_run_time && r.indexed)
             retire(r);
+    }
+
+    /// A trigger that throws while the scheduler computes a next fire time (an `and` search that gave up, ...) must
+    /// not stall the scheduler: the job is paused before the run that was due, stays in its store (paused), and the
+    /// failure is logged and reported. Only a call the user made (add, modify, resume) passes the error to its caller.
+    void trigger_failed(record& r, instant due, const std::exception_ptr& error)
+    {
+        r.next_run_time.reset();
+        r.pending = false;
+        disarm(r);
+        log(log_level::error,
+            "job '" + r.id + "' is paused: its trigger " + r.when.describe() +
+                " failed to compute the next fire time after " + format_datetime(due, display_zone(r.when)) + ": " +
+                exception_text(error));
+        if (r.persistent)
+            write_update(r);  // as pause_job does: a shared store revokes the lease, and no scheduler fires it
+        emit(event_code::job_trigger_failed, [&](event& e) {
+            e.job_id = r.id;
+            e.jobstore = r.store->name;
+            e.scheduled_run_times = {due};
+            e.exception = error;
+        });
+    }
+
+    /// The first fire time of a job that the scheduler (not a call of the user's) schedules: at start, or as a
+    /// store is read. A trigger that throws pauses the job (trigger_failed).
+    std::optional<instant> scheduled_first_fire_time(record& r, instant now)
+    {
+        try
+        {
+            return first_fire_time(r.when, now);
+        }
+        catch (...)
+        {
+            trigger_failed(r, now, std::current_exception());
+            return std::nullopt;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- runs
@@ -1723,7 +1794,7 @@ private:
                     r->pending = false;
                     r->next_run_time = d.paused ? std::nullopt : d.next_run_time;
                     if (!d.paused && !d.next_run_time)
-                        r->next_run_time = first_fire_time(r->when, now);
+                        r->next_run_time = scheduled_first_fire_time(*r, now);
                     arm(*r);
                     write_registration(*r, std::move(reg));
                     continue;
@@ -1731,7 +1802,7 @@ private:
                 else
                 {
                     r->pending = false;
-                    r->next_run_time = first_fire_time(r->when, now);
+                    r->next_run_time = scheduled_first_fire_time(*r, now);
                     arm(*r);
                     write_registration(*r, std::move(reg));
                     continue;
@@ -1760,7 +1831,7 @@ private:
                     if (r->pending && started_)
                     {
                         r->pending = false;
-                        r->next_run_time = first_fire_time(r->when, now);
+                        r->next_run_time = scheduled_first_fire_time(*r, now);
                         arm(*r);
                     }
                     write_registration(*r, std::move(reg));
@@ -1827,6 +1898,27 @@ private:
         }
         const std::string id = d.id;  // d and the options built from it are moved into insert_job
         const bool computed = d.paused || d.next_run_time.has_value();
+        // A stored job without a next run time gets its first here; a trigger that throws then pauses the job (it
+        // stays in the store) rather than quarantining a valid document
+        std::exception_ptr trigger_error;
+        if (!computed && started_)
+        {
+            try
+            {
+                trigger probe = d.trigger;
+                apply_default_zone(probe);
+                first_fire_time(probe, Clocks::now());
+            }
+            catch (const std::invalid_argument&)
+            {
+                // reported by insert_job below, as a quarantine
+            }
+            catch (...)
+            {
+                trigger_error = std::current_exception();
+                d.paused = true;
+            }
+        }
         const bool existed = find(id) != nullptr;
         if (record* old = find(id))
             unindex(*old);
@@ -1864,6 +1956,8 @@ private:
                 e.jobstore = s.name;
             });
         }
+        if (trigger_error)
+            trigger_failed(*r, Clocks::now(), trigger_error);
         // Stored without a next run time (imported, or written before its first start): insert_job computed it;
         // written back so that the file and `asched jobs list` show it
         if (!computed && r->next_run_time)
@@ -2387,13 +2481,22 @@ private:
             return;
         }
         const record_ref hold(&r);
-        run_plan plan = plan_runs(
-            r.when,
-            *r.next_run_time,
-            now,
-            run_policy{r.grace, r.coalesce, r.max_instances},
-            r.running
-        );
+        run_plan plan;
+        try
+        {
+            plan = plan_runs(
+                r.when,
+                *r.next_run_time,
+                now,
+                run_policy{r.grace, r.coalesce, r.max_instances},
+                r.running
+            );
+        }
+        catch (...)
+        {
+            trigger_failed(r, *r.next_run_time, std::current_exception());
+            return;
+        }
         r.next_run_time = plan.next_run_time;
         if (!plan.missed.empty())
             report_missed(r, plan.missed);

@@ -1,4 +1,5 @@
 // Copyright (c) 2026 the asched developers. Distributed under the Boost Software License, Version 1.0.
+#include <asched/errors.hpp>
 #include <asched/time.hpp>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "error_text.hpp"
 #include "zone_data.hpp"
 
 // ptz.h defines a non-inline function, so this must stay the only file that includes it. It also names hh_mm_ss
@@ -81,7 +83,9 @@ std::unique_ptr<zone_data> load_zone(std::string_view name)
     }
     catch (const std::exception&)
     {
-        throw std::invalid_argument("unknown time zone \"" + z->name + "\" (not in the system tz database)");
+        throw unknown_time_zone(
+            "unknown time zone \"" + quote_input(z->name) + "\" (not in the system tz database, /usr/share/zoneinfo)"
+        );
     }
 
     // The date library's last period runs to the end of time; from its start on, the POSIX rule is the truth.

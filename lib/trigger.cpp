@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "error_text.hpp"
 #include "json_reader.hpp"
 #include "trigger_kinds.hpp"
 
@@ -14,7 +15,19 @@ namespace asched {
 
 std::optional<instant> trigger::next_fire_time(std::optional<instant> previous, instant now) const
 {
-    return impl_->next_fire_time(previous, now);
+    // Every kind computes inside the domain: inputs past its end have no answer, earlier ones start at its start,
+    // and an answer past its end means finished. Durations are at most the domain's span, so none of the kinds'
+    // sums of an instant and a duration can overflow.
+    if (now > max_instant || (previous && *previous >= max_instant)) [[unlikely]]
+        return std::nullopt;
+    if (now < min_instant) [[unlikely]]
+        now = min_instant;
+    if (previous && *previous < min_instant) [[unlikely]]
+        previous.reset();
+    const auto next = impl_->next_fire_time(previous, now);
+    if (next && *next > max_instant) [[unlikely]]
+        return std::nullopt;
+    return next;
 }
 
 std::string trigger::describe() const { return impl_->describe(); }
@@ -95,7 +108,7 @@ trigger trigger::from_json(const boost::json::value& json, const time_zone& defa
         return trigger{decode_or_trigger(object, default_zone)};
     throw invalid_trigger(
         "trigger key 'type'",
-        "unknown trigger type \"" + std::string(name) +
+        "unknown trigger type \"" + detail::quote_input(name) +
             "\"; expected one of \"date\", \"interval\", \"cron\", "
             "\"calendarinterval\", \"and\", \"or\""
     );
@@ -109,28 +122,55 @@ trigger trigger::parse(std::string_view text, const time_zone& default_zone)
         boost::system::error_code ec;
         const auto json = boost::json::parse(text, ec);
         if (ec)
-        {
-            const std::string quoted = text.size() > 60 ? std::string(text.substr(0, 57)) + "..." : std::string(text);
-            throw invalid_trigger("trigger", "invalid JSON (" + ec.message() + ") in '" + quoted + "'");
-        }
+            throw invalid_trigger("trigger", "invalid JSON (" + ec.message() + ") in " + detail::quoted(text));
         return from_json(json, default_zone);
     }
     trigger_options options;
     options.timezone = default_zone;
-    return trigger{detail::make_crontab_trigger(text, options)};
+    return trigger{detail::make_crontab_trigger(text, options, true)};
 }
 
 namespace detail {
 
-void validate_options(std::string_view kind, const trigger_options& options)
+std::string setting_names::operator()(std::string_view key) const
 {
-    // The key's name is built only for an error: this runs for every interval and cron trigger built
-    const auto key = [kind](const char* name) { return std::string(kind) + " key " + name; };
-    if (options.jitter.count() < 0)
-        throw invalid_trigger(key("'jitter'"), "must not be negative");
+    if (from_json)
+        return std::string(kind) + " key '" + std::string(key) + "'";
+    return std::string(cpp_type) + " " + (cpp_prefix.empty() ? "" : std::string(cpp_prefix) + ".") + std::string(key);
+}
+
+std::string longer_than_domain()
+{
+    return "longer than asched's time domain (0001-01-01 to 9999-12-31, " + seconds_text(max_duration) + " s)";
+}
+
+void check_duration(const setting_names& name, std::string_view key, std::chrono::microseconds d)
+{
+    if (d.count() < 0)
+        throw invalid_trigger(name(key), "must not be negative, got " + seconds_text(d) + " s");
+    if (d > max_duration)
+        throw invalid_trigger(name(key), seconds_text(d) + " s is " + longer_than_domain());
+}
+
+void check_in_domain(const setting_names& name, std::string_view key, instant t)
+{
+    if (t < min_instant || t > max_instant)
+        throw invalid_trigger(
+            name(key),
+            "the instant is outside asched's time domain, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z"
+        );
+}
+
+void validate_options(const setting_names& name, const trigger_options& options)
+{
+    check_duration(name, "jitter", options.jitter);
+    if (options.start_date)
+        check_in_domain(name, "start_date", *options.start_date);
+    if (options.end_date)
+        check_in_domain(name, "end_date", *options.end_date);
     if (options.start_date && options.end_date && *options.end_date < *options.start_date)
         throw invalid_trigger(
-            key("'end_date'"),
+            name("end_date"),
             "end_date " + format_datetime(*options.end_date, options.timezone) + " is before start_date " +
                 format_datetime(*options.start_date, options.timezone)
         );
@@ -152,9 +192,9 @@ std::optional<instant> bound_and_jitter(const trigger_options& options, std::opt
     {
         thread_local std::mt19937_64 engine{std::random_device{}()};
         std::uniform_int_distribution<std::int64_t> delay(0, options.jitter.count());
+        // Both are at most the domain's span past its start: the sum cannot overflow
         *fire_time += std::chrono::microseconds{delay(engine)};
-        if (options.end_date && *fire_time > *options.end_date)
-            *fire_time = *options.end_date;
+        *fire_time = std::min(*fire_time, options.end_date.value_or(max_instant));
     }
     return fire_time;
 }
@@ -168,9 +208,11 @@ boost::json::value seconds_to_json(std::chrono::microseconds d)
 
 std::string seconds_text(std::chrono::microseconds d)
 {
-    const std::int64_t us = d.count() < 0 ? -d.count() : d.count();
+    // The magnitude as unsigned: -(INT64_MIN) would overflow
+    const std::uint64_t us = d.count() < 0 ? 0 - static_cast<std::uint64_t>(d.count())
+                                           : static_cast<std::uint64_t>(d.count());
     std::string text = (d.count() < 0 ? "-" : "") + std::to_string(us / 1000000);
-    if (const std::int64_t fraction = us % 1000000; fraction != 0)
+    if (const std::uint64_t fraction = us % 1000000; fraction != 0)
     {
         std::string digits = std::to_string(fraction + 1000000).substr(1);  // six digits, leading zeros kept
         digits.erase(digits.find_last_not_of('0') + 1);

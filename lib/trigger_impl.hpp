@@ -27,6 +27,8 @@ public:
     /// Whether an unspecified zone would change fire times (not only how they are shown): false for date and
     /// interval triggers, whose fire times are instants; a scheduler then keeps them as they are.
     virtual bool zone_affects_fire_times() const noexcept { return true; }
+    /// How many levels of `and` and `or` this trigger nests (0 for the plain kinds).
+    virtual int nesting_depth() const noexcept { return 0; }
 };
 
 /// The library's access to a trigger's implementation (a friend of asched::trigger).
@@ -35,8 +37,29 @@ struct trigger_access
     static const trigger_impl& impl(const trigger& t) noexcept { return *t.impl_; }
 };
 
-/// Checks the options shared by interval and cron triggers; throws invalid_trigger naming `kind`'s key.
-void validate_options(std::string_view kind, const trigger_options& options);
+/// How an error names a setting, in the vocabulary of the interface it came through: the JSON key
+/// (`interval key 'jitter'`) or the C++ parameter (`interval_trigger options.jitter`).
+struct setting_names
+{
+    std::string_view kind;        ///< the JSON type: "interval"
+    std::string_view cpp_type;    ///< the C++ class: "interval_trigger"
+    bool from_json;               ///< whether the setting came from the JSON form
+    std::string_view cpp_prefix;  ///< the C++ parameter holding the setting ("options"), or empty for a parameter
+
+    std::string operator()(std::string_view key) const;
+};
+
+/// "longer than asched's time domain (0001-01-01 to 9999-12-31, … s)": why a duration is refused.
+std::string longer_than_domain();
+
+/// Throws invalid_trigger naming `key` for a negative duration or one longer than the domain's span.
+void check_duration(const setting_names& name, std::string_view key, std::chrono::microseconds d);
+
+/// Throws invalid_trigger naming `key` for an instant outside the domain.
+void check_in_domain(const setting_names& name, std::string_view key, instant t);
+
+/// Checks the options shared by interval and cron triggers: jitter, the bounds in the domain, end after start.
+void validate_options(const setting_names& name, const trigger_options& options);
 
 /// The instant the search starts from (inclusive): just after `previous`, else `now`; never before `start_date`.
 instant search_start(const trigger_options& options, std::optional<instant> previous, instant now);

@@ -25,8 +25,12 @@ std::shared_ptr<const trigger_impl> decode_calendar_interval_trigger(
 std::shared_ptr<const trigger_impl> decode_and_trigger(const boost::json::object& json, const time_zone& zone);
 std::shared_ptr<const trigger_impl> decode_or_trigger(const boost::json::object& json, const time_zone& zone);
 
-/// A crontab string as a cron trigger implementation.
-std::shared_ptr<const trigger_impl> make_crontab_trigger(std::string_view crontab, const trigger_options& options);
+/// A crontab string as a cron trigger implementation; `from_json` names its options as JSON keys in errors.
+std::shared_ptr<const trigger_impl> make_crontab_trigger(
+    std::string_view crontab,
+    const trigger_options& options,
+    bool from_json
+);
 
 }  // namespace asched::detail
 

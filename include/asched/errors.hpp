@@ -4,15 +4,42 @@
 
 /// @file
 /// @brief Error codes of the `asched` category, and the exceptions thrown for bad input and impossible requests.
+///
+/// Which exception each kind of bad input raises (every one derives from `std::invalid_argument`, so one handler
+/// catches all bad input; `what()` is always one line, names the field or parameter as the interface used spells it,
+/// the offending value with control characters escaped and cut after 60 characters, and why):
+///
+/// | bad input | exception |
+/// | --- | --- |
+/// | a trigger: its JSON form, a crontab string, a C++ trigger's constructor arguments | @ref invalid_trigger |
+/// | ISO 8601 text, or a datetime outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z | @ref invalid_datetime |
+/// | a time zone name the tz database does not know | @ref unknown_time_zone |
+/// | a job id (empty, too long, not UTF-8, a control character) | @ref invalid_job_id |
+/// | a job document or export document | `invalid_job_document` (job_document.hpp) |
+/// | scheduler options, executor settings, a job store URL | `std::invalid_argument` |
+///
+/// Inside a trigger's JSON form, a bad datetime or zone is reported as @ref invalid_trigger naming its key; inside a
+/// job document, as `invalid_job_document` naming the field. Requests that are well-formed but cannot be carried out
+/// (an unknown job id, a conflicting id, the wrong state) raise @ref scheduler_error. At fire time, a trigger may
+/// raise @ref trigger_search_exhausted; the scheduler then pauses the job (`event_code::job_trigger_failed`).
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace asched {
+
+/// @cond
+namespace detail {
+// The message with control characters escaped and cut to a bounded length: every message asched raises is one line
+std::string one_line_message(std::string message);
+}  // namespace detail
+/// @endcond
 
 /**
  * @brief A trigger was given bad input: a malformed cron field, an unknown key or time zone, a zero interval, an
@@ -26,7 +53,7 @@ class invalid_trigger : public std::invalid_argument
 public:
     /// @brief Builds the exception; `what()` becomes `"<field>: <reason>"` where `field` is e.g. `cron field 'hour'`.
     invalid_trigger(std::string field, const std::string& reason)
-        : std::invalid_argument(field + ": " + reason), field_(std::move(field))
+        : std::invalid_argument(detail::one_line_message(field + ": " + reason)), field_(std::move(field))
     {
     }
 
@@ -45,8 +72,56 @@ private:
 class trigger_search_exhausted : public std::runtime_error
 {
 public:
-    using std::runtime_error::runtime_error;
+    /// @brief Builds the exception from its message.
+    explicit trigger_search_exhausted(const std::string& message)
+        : std::runtime_error(detail::one_line_message(message))
+    {
+    }
 };
+
+/**
+ * @brief ISO 8601 text that is malformed, or a datetime outside asched's domain (@ref min_instant to
+ * @ref max_instant).
+ *
+ * `what()` quotes the text and says what is wrong with it, e.g.
+ * `"2026-02-30" is not an ISO 8601 datetime: day 30 does not exist in 2026-02`.
+ */
+class invalid_datetime : public std::invalid_argument
+{
+public:
+    /// @brief Builds the exception from its message.
+    explicit invalid_datetime(const std::string& message) : std::invalid_argument(detail::one_line_message(message)) {}
+};
+
+/// @brief A time zone name that the system tz database does not know; `what()` quotes the name.
+class unknown_time_zone : public std::invalid_argument
+{
+public:
+    /// @brief Builds the exception from its message.
+    explicit unknown_time_zone(const std::string& message) : std::invalid_argument(detail::one_line_message(message)) {}
+};
+
+/// @brief The longest job id, in bytes of UTF-8.
+inline constexpr std::size_t max_job_id_length = 200;
+
+/**
+ * @brief A job id that breaks the rule: 1 to @ref max_job_id_length bytes of valid UTF-8 with no control character
+ * (U+0000-U+001F, U+007F-U+009F), so that every id prints on one line of a terminal and of a log.
+ *
+ * `what()` quotes the id (escaped) and says which part of the rule it breaks.
+ */
+class invalid_job_id : public std::invalid_argument
+{
+public:
+    /// @brief Builds the exception from its message.
+    explicit invalid_job_id(const std::string& message) : std::invalid_argument(detail::one_line_message(message)) {}
+};
+
+/**
+ * @brief Checks a job id against the rule of @ref invalid_job_id.
+ * @throws invalid_job_id saying which part of the rule `id` breaks.
+ */
+void validate_job_id(std::string_view id);
 
 /// @brief The error code type of asched's asynchronous operations (Boost.System's, as in Asio).
 using error_code = boost::system::error_code;
@@ -111,7 +186,8 @@ class scheduler_error : public boost::system::system_error
 public:
     /// @brief Builds the exception from an @ref errc value and a message naming what was asked for.
     scheduler_error(errc code, const std::string& message)
-        : boost::system::system_error(code, message), message_(message)
+        : boost::system::system_error(code, detail::one_line_message(message)),
+          message_(detail::one_line_message(message))
     {
     }
 

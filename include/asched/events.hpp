@@ -63,6 +63,11 @@ enum class event_code : std::uint32_t
     /// A job store failed to write or read: `jobstore`, `job_id` when one job was concerned, and `exception` (a
     /// `boost::system::system_error`). The scheduler keeps running; the job's state in memory stays as it was.
     jobstore_error = 1u << 18,
+    /// A job's trigger failed to compute its next fire time (an `and` trigger whose search gave up, ...): the job was
+    /// paused, before the run that was due, and stays in its store, paused; the other jobs keep firing.
+    /// `job_id`, `jobstore`, `scheduled_run_times` (the run time that was due) and `exception` (the trigger's
+    /// error). Fix the trigger with `reschedule_job`, or resume the job to try it again.
+    job_trigger_failed = 1u << 19,
 };
 
 /// @brief The event's name as in APScheduler, lower-case: `job_executed`, `scheduler_started`, ...
@@ -81,10 +86,11 @@ constexpr event_mask operator|(event_code a, event_code b) noexcept
 constexpr event_mask operator|(event_mask a, event_code b) noexcept { return a | static_cast<event_mask>(b); }
 
 /// @brief Every event.
-inline constexpr event_mask all_events = (1u << 19) - 1;
+inline constexpr event_mask all_events = (1u << 20) - 1;
 
-/// @brief All events about jobs (`job_added` through `job_quarantined`).
-inline constexpr event_mask job_events = ((1u << 18) - 1) & ~((1u << 9) - 1);
+/// @brief All events about jobs (`job_added` through `job_quarantined`, and `job_trigger_failed`).
+inline constexpr event_mask job_events = (((1u << 18) - 1) & ~((1u << 9) - 1)) |
+                                         static_cast<event_mask>(event_code::job_trigger_failed);
 
 /**
  * @brief One thing that happened in a scheduler, as a listener receives it.

@@ -6,6 +6,7 @@
 /// @file
 /// @brief The versioned JSON document of a job, as persistent job stores hold it and `asched jobs export` writes it.
 
+#include <asched/errors.hpp>
 #include <asched/job.hpp>
 #include <asched/time.hpp>
 #include <asched/trigger.hpp>
@@ -39,7 +40,7 @@ namespace asched {
  * | field | JSON | meaning |
  * | --- | --- | --- |
  * | `version` | integer, required | 1; a newer version is refused, so an old library never misreads a new document |
- * | `id` | non-empty string, required | the job's id |
+ * | `id` | string, required | the job's id: 1-200 bytes of UTF-8 without control characters (@ref validate_job_id) |
  * | `name` | string, required | the job's human-readable name |
  * | `task` | non-empty string, required | the name the job's task is registered under (`register_task`) |
  * | `args` | array, optional (`[]`) | positional JSON arguments |
@@ -69,7 +70,7 @@ class invalid_job_document : public std::invalid_argument
 public:
     /// @brief Builds the exception from its full message, the field concerned and the job's id (either may be empty).
     invalid_job_document(const std::string& message, std::string field, std::string job_id)
-        : std::invalid_argument(message), field_(std::move(field)), job_id_(std::move(job_id))
+        : std::invalid_argument(detail::one_line_message(message)), field_(std::move(field)), job_id_(std::move(job_id))
     {
     }
 

@@ -20,6 +20,21 @@ struct zone_data;
 /// @brief A point in time: UTC, microsecond resolution. Every fire time is an `instant`.
 using instant = std::chrono::sys_time<std::chrono::microseconds>;
 
+/**
+ * @brief The earliest instant asched handles: `0001-01-01T00:00:00Z`.
+ *
+ * Instants run from here to @ref max_instant. A datetime outside that range is an error; a trigger whose next fire
+ * time would lie past the end is finished. Every duration asched accepts is at most `max_instant - min_instant`, so
+ * no sum or difference of instants and durations within the domain can overflow.
+ */
+inline constexpr instant min_instant{std::chrono::microseconds{-62'135'596'800'000'000}};
+
+/// @brief The latest instant asched handles: `9999-12-31T23:59:59.999999Z`.
+inline constexpr instant max_instant{std::chrono::microseconds{253'402'300'799'999'999}};
+
+/// @brief The longest duration asched accepts (an interval, a jitter, a threshold): the domain's span.
+inline constexpr std::chrono::microseconds max_duration = max_instant - min_instant;
+
 /// @brief A wall-clock reading in some time zone, microsecond resolution, not yet tied to an instant.
 using local_instant = date::local_time<std::chrono::microseconds>;
 
@@ -45,7 +60,8 @@ public:
 
     /**
      * @brief Looks a zone up by its IANA name (`Europe/Berlin`, `UTC`).
-     * @throws std::invalid_argument naming the zone when the system tz database does not know it.
+     * @throws unknown_time_zone (a `std::invalid_argument`) quoting the name when the system tz database does not
+     * know it.
      */
     static time_zone locate(std::string_view name);
 
@@ -92,9 +108,11 @@ private:
  * @brief Parses an ISO 8601 datetime (`2026-03-08T02:30:00-05:00`, `2026-03-08T07:30Z`, `2026-03-08 02:30:00.25`,
  * or a bare date `2026-03-08`).
  *
- * With an offset (`Z`, `±HH:MM`, `±HHMM`, `±HH`) the text is that exact instant. Without one it is a wall-clock
- * time in `zone`, mapped by @ref time_zone::to_instant; a bare date is local midnight. Up to 6 fractional digits.
- * @throws std::invalid_argument quoting the text and saying what is wrong with it.
+ * With an offset (`Z`, `±HH:MM`, `±HHMM`, `±HH`, or `±HH:MM:SS` as @ref format_datetime writes the local mean time
+ * offsets of the 19th century) the text is that exact instant. Without one it is a wall-clock time in `zone`, mapped
+ * by @ref time_zone::to_instant; a bare date is local midnight. Up to 6 fractional digits.
+ * @throws invalid_datetime (a `std::invalid_argument`) quoting the text and saying what is wrong with it, also when
+ * the instant lies outside @ref min_instant to @ref max_instant (`9999-12-31T23:59:59-12:00`).
  */
 instant parse_datetime(std::string_view text, const time_zone& zone);
 
@@ -111,17 +129,22 @@ struct parsed_datetime
     bool date_only{false};
 };
 
-/// @brief Splits ISO 8601 text into its parts; see @ref parse_datetime for the accepted forms.
-/// @throws std::invalid_argument quoting the text and saying what is wrong with it.
+/// @brief Splits ISO 8601 text into its parts; see @ref parse_datetime for the accepted forms (years 0001-9999).
+/// @throws invalid_datetime quoting the text and saying what is wrong with it.
 parsed_datetime parse_iso8601(std::string_view text);
 
-/// @brief Parses a bare ISO 8601 date (`2026-01-31`).
-/// @throws std::invalid_argument quoting the text and saying what is wrong with it.
+/// @brief Parses a bare ISO 8601 date (`2026-01-31`), years 0001-9999.
+/// @throws invalid_datetime quoting the text and saying what is wrong with it.
 date::year_month_day parse_date(std::string_view text);
 
 /**
  * @brief Formats `t` as ISO 8601 in `zone` with its offset: `2026-03-08T03:30:00-04:00`. Fractional seconds
  * (`.ffffff`) appear only when the microseconds are not zero.
+ *
+ * What it writes, @ref parse_datetime reads back as `t`: an offset with seconds (the local mean time of a zone
+ * before 1900) is written `±HH:MM:SS`, and an instant whose local reading in `zone` falls outside the years
+ * 0001-9999 (`9999-12-31T23:00:00Z` in UTC+14) is written in UTC, `+00:00`. An instant outside @ref min_instant to
+ * @ref max_instant is written as the nearest end of the domain.
  */
 std::string format_datetime(instant t, const time_zone& zone);
 

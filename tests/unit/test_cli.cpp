@@ -224,12 +224,27 @@ BOOST_AUTO_TEST_CASE(fewer_lines_when_finished)
         ended.lines() == (strings{"2026-01-01T12:00:00+00:00", "2026-01-02T12:00:00+00:00"}),
         boost::test_tools::per_element()
     );
-    // Already finished: no lines, still success
-    const auto past = run_next(
-        {R"({"type":"date","run_date":"2025-06-01T12:00:00Z"})", "--from", "2026-01-01T00:00:00Z"}
-    );
-    check_ok(past);
-    BOOST_TEST(past.out.empty());
+}
+
+// A trigger that never fires (a past date, a date no calendar has): no lines, status 0, and one line on stderr
+// saying so, since an empty answer alone would leave the user guessing.
+BOOST_AUTO_TEST_CASE(never_fires_is_said_on_stderr)
+{
+    const auto check_never = [](const run_result& r) {
+        BOOST_TEST(r.status == 0);
+        BOOST_TEST(r.out.empty(), r.out);
+        BOOST_TEST(r.err.find("never fires at or after 2026-01-01T00:00:00+00:00") != std::string::npos, r.err);
+        BOOST_TEST(r.err.find('\n') == r.err.size() - 1, "not one line: " << r.err);
+    };
+    check_never(run_next({R"({"type":"date","run_date":"2025-06-01T12:00:00Z"})", "--from", "2026-01-01T00:00:00Z"}));
+    check_never(run_next({"0 0 30 2 *", "--from", "2026-01-01T00:00:00Z"}));
+}
+
+// --count must be at least 1: zero answers is never what the user meant.
+BOOST_AUTO_TEST_CASE(count_zero_is_rejected)
+{
+    check_rejected(run_next({"0 9 * * *", "--count", "0"}), "--count");
+    check_rejected(run_next({"0 9 * * *", "--count", "-1"}), "--count");
 }
 
 // Bad input: exit status 2 and one line on stderr naming the problem.

@@ -411,15 +411,25 @@ struct generator
             // Both ends names or both numbers: a mix ("0-sun") has no agreed meaning
             const bool names = use_names(f);
             std::string t = value_text(f, a, names) + "-" + value_text(f, b, names);
-            if (uniform(2, 3) == 3)
-                t += "/" + std::to_string(uniform(1, std::max(1, span / 3)));
+            // A step may be at most the width of its range (the spec: `4-6/3` is an error); a wrapped weekday
+            // range steps through b + 7 - a days; as a name, weekday 7 is Sunday, 0 ("sun-sun" has width 0)
+            const int end = f == f_dow && names ? b % 7 : b;
+            const int width = f == f_dow && a > end ? end + 7 - a : end - a;
+            if (width >= 1 && uniform(2, 3) == 3)
+                t += "/" + std::to_string(uniform(1, std::max(1, std::min(width, span / 3))));
             return t;
         }
         case 4: return value_text(f, f == f_dow ? uniform(0, 7) : uniform(lo, hi), use_names(f));
         default:
             if (f == f_dow)  // `a/c` has no agreed end for weekdays: a plain value instead
                 return value_text(f, uniform(0, 7), use_names(f));
-            return std::to_string(uniform(lo, hi)) + "/" + std::to_string(uniform(1, std::max(1, span / 2)));
+            {
+                // `a/c` steps through a to the field's last value
+                const int a = uniform(lo, hi), width = field_max[f] - a;
+                if (width < 1)
+                    return std::to_string(a);
+                return std::to_string(a) + "/" + std::to_string(uniform(1, std::max(1, std::min(width, span / 2))));
+            }
         }
     }
 

@@ -502,6 +502,7 @@ BOOST_AUTO_TEST_CASE(event_code_names_are_apschedulers_in_lower_case)
         {event_code::job_max_instances, "job_max_instances"},
         {event_code::job_quarantined, "job_quarantined"},
         {event_code::jobstore_error, "jobstore_error"},
+        {event_code::job_trigger_failed, "job_trigger_failed"},
     };
     event_mask union_of_all = 0;
     for (const auto& [code, name] : expected)
@@ -509,13 +510,14 @@ BOOST_AUTO_TEST_CASE(event_code_names_are_apschedulers_in_lower_case)
         BOOST_TEST(asched::to_string(code) == name);
         union_of_all |= static_cast<event_mask>(code);
     }
-    // The 19 codes are the 19 bits of all_events; job_events is the ten job_* codes (bits 9 to 17)
+    // The 20 codes are the 20 bits of all_events; job_events is the ten job_* codes (bits 9 to 17, and 19)
     BOOST_TEST(union_of_all == asched::all_events);
-    BOOST_TEST(asched::all_events == 0x7ffffu);
-    BOOST_TEST(asched::job_events == 0x3fe00u);
+    BOOST_TEST(asched::all_events == 0xfffffu);
+    BOOST_TEST(asched::job_events == 0xbfe00u);
     const event_mask job_codes = event_code::job_added | event_code::job_removed | event_code::job_modified |
                                  event_code::job_submitted | event_code::job_executed | event_code::job_error |
-                                 event_code::job_missed | event_code::job_max_instances | event_code::job_quarantined;
+                                 event_code::job_missed | event_code::job_max_instances | event_code::job_quarantined |
+                                 event_code::job_trigger_failed;
     BOOST_TEST((asched::job_events & job_codes) == job_codes);
     BOOST_TEST((asched::job_events & static_cast<event_mask>(event_code::all_jobs_removed)) == 0u);
 }

@@ -13,6 +13,13 @@
 namespace asched::tools {
 namespace {
 
+// An argument quoted for a message: escaped and cut, as the library quotes input
+std::string quoted(std::string_view text)
+{
+    const std::string one_line = detail::one_line_message(std::string(text.substr(0, 60)));
+    return "'" + one_line + (text.size() > 60 ? "...'" : "'");
+}
+
 struct usage_error : std::invalid_argument
 {
     using std::invalid_argument::invalid_argument;
@@ -47,19 +54,19 @@ next_arguments parse_arguments(const std::vector<std::string>& args)
             const std::string& text = value("--count");
             int n = 0;
             const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-            if (ec != std::errc{} || end != text.data() + text.size() || n < 0)
-                throw usage_error("option --count: '" + text + "' is not a whole number >= 0");
+            if (ec != std::errc{} || end != text.data() + text.size() || n < 1)
+                throw usage_error("option --count: " + quoted(text) + " is not a whole number >= 1");
             parsed.count = n;
         }
         else if (arg.starts_with("--"))
-            throw usage_error("unknown option '" + arg + "' (known: --from, --count, --tz)");
+            throw usage_error("unknown option " + quoted(arg) + " (known: --from, --count, --tz)");
         else if (!have_trigger)
         {
             parsed.trigger_text = arg;
             have_trigger = true;
         }
         else
-            throw usage_error("unexpected argument '" + arg + "' (quote the trigger if it contains spaces)");
+            throw usage_error("unexpected argument " + quoted(arg) + " (quote the trigger if it contains spaces)");
     }
     if (!have_trigger)
         throw usage_error("missing TRIGGER (a JSON object or a crontab string)");
@@ -109,11 +116,15 @@ int run_next_command(const std::vector<std::string>& args, std::ostream& out, st
             previous = next;
         }
         out.flush();
+        if (!previous)  // not an error, but an empty answer alone would leave the user guessing
+            err << "asched next: the trigger never fires at or after " << format_datetime(now, t.zone())
+                << " (its dates are past, or no date matches it before the year 9999)\n";
         return 0;
     }
     catch (const std::exception& e)
     {
-        err << "asched next: " << e.what() << '\n';
+        // Messages are one line already; the escape is the last guard of the terminal
+        err << "asched next: " << detail::one_line_message(e.what()) << '\n';
         return 2;
     }
 }

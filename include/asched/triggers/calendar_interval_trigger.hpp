@@ -16,13 +16,13 @@ namespace asched {
 /// @brief Settings of a @ref calendar_interval_trigger. At least one of the strides must be > 0.
 struct calendar_interval_options
 {
-    /// @brief Years between fire dates, >= 0.
+    /// @brief Years between fire dates, 0-9999.
     int years{0};
-    /// @brief Months between fire dates, >= 0.
+    /// @brief Months between fire dates, 0-119988 (9999 years).
     int months{0};
-    /// @brief Weeks between fire dates, >= 0.
+    /// @brief Weeks between fire dates, 0-521722 (9999 years).
     int weeks{0};
-    /// @brief Days between fire dates, >= 0.
+    /// @brief Days between fire dates, 0-3652059 (9999 years).
     int days{0};
     /// @brief Hour of the fire time of day, 0-23.
     int hour{0};
@@ -30,10 +30,11 @@ struct calendar_interval_options
     int minute{0};
     /// @brief Second of the fire time of day, 0-59.
     int second{0};
-    /// @brief The first fire date. None: the local date of the first `now`.
+    /// @brief The first fire date, years 0001-9999. None: the local date of the first `now`.
     std::optional<date::year_month_day> start_date{};
-    /// @brief The latest instant it may fire at (inclusive). None: never ends.
-    std::optional<instant> end_date{};
+    /// @brief The last date on which it may fire (inclusive), years 0001-9999; after it the trigger is finished.
+    /// None: never ends. Must not be before `start_date`.
+    std::optional<date::year_month_day> end_date{};
     /// @brief The zone dates and the time of day are read in. Default: UTC.
     time_zone timezone{};
 };
