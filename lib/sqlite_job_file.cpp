@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <string>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <utility>
 
@@ -166,20 +169,10 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     if (!s.read_only)
         refuse_unwritable();
 
-    sqlite3* raw = nullptr;
     // NOMUTEX: one connection used by one thread at a time (sqlite_store_thread), so SQLite's own mutex is waste
     const int flags = (s.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0) |
                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    const int opened = sqlite3_open_v2(path_text_.c_str(), &raw, flags, nullptr);
-    db_.reset(raw);  // even a failed open allocates a handle, which must be closed
-    if (opened != SQLITE_OK)
-    {
-        if (!create && (opened & 0xff) == SQLITE_CANTOPEN && !std::filesystem::exists(path_))
-            throw sqlite_error(opened, "sqlite store " + path_text_ + ": cannot open: no such file");
-        fail(opened, "cannot open");
-    }
-    sqlite3_extended_result_codes(db_.get(), 1);
-    sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+    connect(path_text_, flags, create);
     // SQLite falls back to a read-only open when the file cannot be opened for writing (access() above can miss it:
     // an ACL, a read-only mount, a file made read only in between)
     if (!s.read_only && sqlite3_db_readonly(db_.get(), "main") == 1)
@@ -199,19 +192,18 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     // The first statement reads the file's header: a file that is not a database fails here
     try
     {
-        // Nothing is written into a damaged file: checked before the first write (the WAL switch below)
-        if (!s.read_only || s.verify)
-            verify_integrity();
-        if (!s.read_only)
+        if (s.read_only)
+            first_read_only_statement(s.verify, flags);
+        else
         {
+            // Nothing is written into a damaged file: checked before the first write (the WAL switch below)
+            verify_integrity();
             // WAL: readers (the CLI) never block the scheduler's writes; FULL: a commit is on disk when COMMIT
             // returns. WAL is persistent in the file; where the file system cannot do it (no shared memory), SQLite
             // keeps the rollback journal, which is just as durable.
             query_integer("PRAGMA journal_mode=WAL", "cannot open");
             exec("PRAGMA synchronous=FULL", "cannot open");
         }
-        else
-            query_integer("SELECT count(*) FROM sqlite_schema", "cannot open");
     }
     catch (const sqlite_error& e)
     {
@@ -293,6 +285,67 @@ void sqlite_job_file::check(int result, std::string_view operation) const
         fail(result, operation);
 }
 
+void sqlite_job_file::connect(const std::string& name, int flags, bool create)
+{
+    sqlite3* raw = nullptr;
+    const int opened = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    db_.reset(raw);  // even a failed open allocates a handle, which must be closed
+    if (opened != SQLITE_OK)
+    {
+        if (!create && (opened & 0xff) == SQLITE_CANTOPEN && !std::filesystem::exists(path_))
+            throw sqlite_error(opened, "sqlite store " + path_text_ + ": cannot open: no such file");
+        fail(opened, "cannot open");
+    }
+    sqlite3_extended_result_codes(db_.get(), 1);
+    sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+}
+
+void sqlite_job_file::first_read_only_statement(bool verify, int flags)
+{
+    const auto first_read = [&] {
+        if (verify)
+            verify_integrity();
+        else
+            query_integer("SELECT count(*) FROM sqlite_schema", "cannot open");
+    };
+    try
+    {
+        first_read();
+    }
+    catch (const sqlite_error& e)
+    {
+        // A WAL file read needs the -shm file, which SQLite cannot create in a folder we cannot write. With no -wal
+        // file either, the main file holds everything committed, and immutable=1 reads it without the -shm file.
+        // Nobody who could write to it is running (a writer keeps its -wal file there), so nothing is missed
+        // beyond what a later writer adds, which this reader would not see (only tools open read only)
+        std::error_code ignored;
+        if (e.code().value() != SQLITE_READONLY_DIRECTORY || std::filesystem::exists(path_text_ + "-wal", ignored))
+            throw;
+        db_.reset();
+        connect(immutable_uri(), flags | SQLITE_OPEN_URI, false);
+        first_read();
+    }
+}
+
+std::string sqlite_job_file::immutable_uri() const
+{
+    // file: URIs take the path percent-encoded where it holds URI syntax ('%', '?', '#') or non-ASCII bytes
+    std::string uri = "file:";
+    constexpr char hex[] = "0123456789ABCDEF";
+    for (const unsigned char c : std::filesystem::absolute(path_).string())
+    {
+        if (c == '%' || c == '?' || c == '#' || c <= 0x20 || c >= 0x7f)
+        {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 0xf];
+        }
+        else
+            uri += static_cast<char>(c);
+    }
+    return uri + "?mode=ro&immutable=1";
+}
+
 void sqlite_job_file::refuse_unwritable() const
 {
     // SQLite writes the file and, next to it, the -wal and -shm files (or the -journal): both must be writable.
@@ -319,6 +372,30 @@ void sqlite_job_file::refuse_unwritable() const
                 "it: sqlite_store_options::read_only"
         );
     }
+    // A full file system fails the first write, long after the scheduler started and ran jobs it could not record.
+    // Root may write into the blocks reserved for it, others may not
+    struct statvfs space
+    {
+    };
+    if (::statvfs(folder.c_str(), &space) == 0)
+    {
+        const auto blocks = ::geteuid() == 0 ? space.f_bfree : space.f_bavail;
+        const auto free_bytes = static_cast<std::uintmax_t>(blocks) * space.f_frsize;
+        if (free_bytes < min_free_bytes)
+            throw sqlite_error(
+                SQLITE_FULL,
+                "sqlite store " + path_text_ + ": cannot open for writing: no space left on the file system of " +
+                    folder.string() + " (" + std::to_string(free_bytes) + " bytes free, " +
+                    std::to_string(min_free_bytes) + " needed to start)"
+            );
+        // f_files is 0 where the file system has no fixed number of inodes
+        if (space.f_files != 0 && space.f_favail == 0 && !std::filesystem::exists(path_text_ + "-wal", ignored))
+            throw sqlite_error(
+                SQLITE_FULL,
+                "sqlite store " + path_text_ + ": cannot open for writing: the file system of " + folder.string() +
+                    " has no free inodes left for SQLite's journal files (-wal, -shm)"
+            );
+    }
 }
 
 void sqlite_job_file::verify_integrity()
@@ -337,13 +414,21 @@ void sqlite_job_file::verify_integrity()
     }
     if (problems == "ok")
         return;
-    const std::string first = problems.substr(0, problems.find('\n'));
-    const auto count = static_cast<std::size_t>(std::count(problems.begin(), problems.end(), '\n')) + 1;
+    // SQLite heads its list with "*** in database main ***", which says nothing about the damage
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start <= problems.size();)
+    {
+        const std::size_t end = std::min(problems.find('\n', start), problems.size());
+        if (std::string_view line(problems.data() + start, end - start); !line.starts_with("*** in database"))
+            lines.emplace_back(line);
+        start = end + 1;
+    }
+    const std::string first = lines.empty() ? problems : lines.front();
     throw sqlite_error(
         SQLITE_CORRUPT,
-        "sqlite store " + path_text_ + ": refused: the file fails PRAGMA quick_check (" + first +
-            (count > 1 ? "; " + std::to_string(count - 1) + " more" : std::string()) +
-            "); nothing is written into it: restore a backup (asched jobs check reports on it)"
+        "sqlite store " + path_text_ + ": refused: the file is damaged (PRAGMA quick_check: " + first +
+            (lines.size() > 1 ? "; " + std::to_string(lines.size() - 1) + " more" : std::string()) +
+            "), and nothing is ever written into a damaged file: restore a backup (asched jobs check reports on it)"
     );
 }
 

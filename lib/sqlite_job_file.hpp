@@ -118,6 +118,10 @@ public:
         bool verify = true;
     };
 
+    /// The least free space a writable open accepts: 16 pages of SQLite's default 4 KiB, a few commits' worth of WAL
+    /// frames. Less, and the first writes would fail with SQLITE_FULL after the scheduler started running jobs.
+    static constexpr std::uintmax_t min_free_bytes = 64 * 1024;
+
     /// The schema version this code writes; a file with a newer one is refused.
     static constexpr int schema_version = 2;
     /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
@@ -208,6 +212,9 @@ private:
     };
 
     [[noreturn]] void fail(int result, std::string_view operation) const;
+    void connect(const std::string& name, int flags, bool create);
+    void first_read_only_statement(bool verify, int flags);
+    std::string immutable_uri() const;
     void refuse_unwritable() const;
     void verify_integrity();
     std::string pragma_lines(const char* sql, std::string_view operation);

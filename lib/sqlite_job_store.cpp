@@ -24,6 +24,7 @@
 #include <new>
 #include <optional>
 #include <shared_mutex>
+#include <sqlite3.h>
 #include <stdexcept>
 #include <system_error>
 #include <type_traits>
@@ -379,7 +380,18 @@ sqlite_check_report sqlite_job_store::check()
 {
     return state_->blocking<sqlite_check_report>([](sqlite_job_file& file) {
         sqlite_check_report report;
-        report.integrity = file.integrity_check();
+        try
+        {
+            report.integrity = file.integrity_check();
+        }
+        catch (const detail::sqlite_error& e)
+        {
+            // A page too damaged to walk fails the check itself: that is its answer, and the rows are still tried
+            const int primary = e.code().value() & 0xff;
+            if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB)
+                throw;
+            report.integrity = sqlite3_errstr(e.code().value());
+        }
         try
         {
             const auto rows = file.all_jobs();
@@ -394,7 +406,7 @@ sqlite_check_report sqlite_job_store::check()
         }
         catch (const detail::sqlite_error& e)
         {
-            report.read_error = e.what();
+            report.read_error = sqlite3_errstr(e.code().value());  // the file's name is the caller's
         }
         return report;
     });
