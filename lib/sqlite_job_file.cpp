@@ -156,9 +156,9 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     const bool create = s.create && !s.read_only;
     std::error_code ignored;
     // SQLite takes a zero-byte file for an empty database and, opened writable, would turn it into one: a file
-    // named by mistake (notes.txt) must stay as it is, and a reader must not find "no jobs" in it
-    if (s.read_only && std::filesystem::is_regular_file(path_, ignored) &&
-        std::filesystem::file_size(path_, ignored) == 0)
+    // named by mistake (notes.txt) must stay as it is, and a reader must not find "no jobs" in it. Only an open
+    // that may create a store (a scheduler, import) takes it for a new one, as it would a missing file
+    if (!create && std::filesystem::is_regular_file(path_, ignored) && std::filesystem::file_size(path_, ignored) == 0)
     {
         throw sqlite_error(
             SQLITE_NOTADB,

@@ -46,7 +46,9 @@ struct sqlite_store_options
     /// a new database); `create` and `scheduler_lock` are ignored, the schema is not migrated, a row that cannot be
     /// read back is reported in @ref job_listing::quarantined but left where it is, and every write completes with
     /// a `"sqlite"` error (`SQLITE_READONLY`). False: the file is opened for writing, and a file or folder that
-    /// cannot be written is refused at open, with the reason.
+    /// cannot be written (read-only, or on a file system with less than 64 KiB free) is refused at open, with the
+    /// reason (and, with `create` false, so is a zero-byte file,
+    /// which `create` true turns into a new store as it would a missing file).
     bool read_only{false};
     /// For a read-only store: whether the open runs `PRAGMA quick_check` and refuses a file that fails it. A
     /// writable store always runs it (nothing is written into a damaged file), whatever this says; false lets a
@@ -100,9 +102,10 @@ struct sqlite_check_report
  * way but leaves them in place.
  *
  * @par Opening
- * A writable store refuses, with the reason, a file it cannot write (a read-only file, or a read-only folder, where
- * SQLite cannot create its `-wal` and `-shm` files) and a file that fails `PRAGMA quick_check`: nothing is ever
- * written into a damaged file. @ref sqlite_store_options::read_only opens a file for reading only, on purpose.
+ * A writable store refuses, with the reason, a file it cannot write (a read-only file, a read-only folder, where
+ * SQLite cannot create its `-wal` and `-shm` files, or a file system with less than 64 KiB free) and a file that
+ * fails `PRAGMA quick_check`: nothing is ever written into a damaged file. The check reads the whole file once per
+ * open. @ref sqlite_store_options::read_only opens a file for reading only, on purpose.
  *
  * @par Errors
  * Completions carry @ref errc::conflicting_job_id and @ref errc::job_not_found as the interface says; a write that

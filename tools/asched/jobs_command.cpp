@@ -59,7 +59,7 @@ const char* const jobs_usage =
     "                 starts on the file, and only if that is within the job's misfire grace time\n"
     "  export         prints the export document of every job: {\"version\": 1, \"jobs\": [...]}\n"
     "  import FILE    adds every job of an export document read from FILE (- for stdin), creating the store's\n"
-    "                 file if it is missing: all of them in one transaction, or none. If any id already exists,\n"
+    "                 file if it is missing: all or nothing, in one transaction. If any id already exists,\n"
     "                 nothing is imported unless --replace is given; after a failure, running it again does it all\n"
     "\n"
     "options:\n"
