@@ -19,6 +19,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -1129,5 +1130,33 @@ BOOST_AUTO_TEST_CASE(unwritable_file_or_folder_is_refused_for_writing_and_read_r
     BOOST_TEST((asched::test::file_bytes(db) == before));
     fs::permissions(dir, perms::owner_all);
 }
+
+#ifdef ASCHED_DEMO_PATH
+// The demo reads the file before its scheduler starts and prints every quarantined row with its reason: the rows
+// quarantined before, and those its read moved there.
+BOOST_AUTO_TEST_CASE(the_demo_prints_every_quarantined_row_with_its_reason)
+{
+    {
+        test_store s(db);
+        s.add(make_job("gone", "Gone", R"({"type":"interval","hours":1})", at("2026-07-01T13:00:00Z")));
+        s.quarantine("gone", "task 'old_task' is not registered");
+    }
+    insert_raw_row(db, "broken", "not json");
+    const auto r = asched::test::run_program(ASCHED_DEMO_PATH, {"--store", db.string(), "--duration", "0"});
+    BOOST_TEST(r.status == 0, r.err);
+    const auto lines = r.lines();
+    const auto has = [&](const std::string& line) { return std::ranges::find(lines, line) != lines.end(); };
+    BOOST_TEST(has("Quarantined in " + db.string() + ": job 'gone': task 'old_task' is not registered"), r.out);
+    BOOST_TEST(
+        has("Quarantined in " + db.string() +
+            " (just now, by this read): job 'broken': the stored job document is not JSON: syntax error"),
+        r.out
+    );
+    // The scheduler never loads them: the quarantine still has both, and the jobs table neither
+    test_store s(db);
+    BOOST_TEST(s.store.quarantined().size() == 2u);
+    BOOST_TEST(!s.find("broken").has_value());
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()
