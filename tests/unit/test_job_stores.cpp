@@ -965,6 +965,28 @@ BOOST_AUTO_TEST_CASE(a_relative_path_is_taken_as_written)
     BOOST_TEST(!fs::exists(name));
 }
 
+BOOST_AUTO_TEST_CASE(open_options_open_a_sqlite_file_read_only)
+{
+    temp_dir tmp;
+    boost::asio::io_context ctx;
+    const std::string url = "sqlite:" + tmp.db.string();
+    // Read only never creates
+    const auto message = asched::test::what_of<std::system_error>([&] {
+        asched::open_job_store(ctx.get_executor(), url, {.read_only = true});
+    });
+    BOOST_TEST(contains(message, "cannot open: no such file"), message);
+    BOOST_TEST(!fs::exists(tmp.db));
+    asched::open_job_store(ctx.get_executor(), url, {.scheduler_lock = false})->close();
+    const auto reader = asched::open_job_store(ctx.get_executor(), url, {.read_only = true});
+    auto* sqlite = dynamic_cast<sqlite_job_store*>(reader.get());
+    BOOST_TEST_REQUIRE(sqlite != nullptr);
+    BOOST_TEST(sqlite->options().read_only);
+    BOOST_TEST(sqlite->options().verify_at_open);
+    auto [ec] = complete<error_code>(ctx, [&](auto cb) { reader->async_add(job("a", std::nullopt), false, cb); });
+    BOOST_TEST((ec.value() & 0xff) == SQLITE_READONLY);
+    reader->close();
+}
+
 BOOST_AUTO_TEST_CASE(anything_else_is_refused_naming_the_url_and_the_accepted_forms)
 {
     boost::asio::io_context ctx;
