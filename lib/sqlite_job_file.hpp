@@ -108,10 +108,12 @@ public:
         /// Hold an exclusive flock on `<path>.lock` (with our pid in it) for the object's life, so a second scheduler
         /// on the same file fails to open it. The CLI opens with false, to edit a file a scheduler is running.
         bool scheduler_lock = true;
-        /// Open with SQLITE_OPEN_READONLY: nothing is ever written (no WAL switch, no migration, no quarantine;
-        /// writes fail with SQLITE_READONLY). A missing or zero-byte file is an error, never a new database; `create`
-        /// is ignored. The writable open instead refuses a file or folder it cannot write (SQLITE_READONLY), and,
-        /// without `create`, a zero-byte file too (SQLITE_NOTADB): only an open that may create a store makes one.
+        /// Open with SQLITE_OPEN_READONLY (falling back to immutable=1 in a folder we cannot write that holds no
+        /// -wal file, where SQLite cannot make the -shm file): nothing is ever written (no WAL switch, no migration, no
+        /// quarantine; writes fail with SQLITE_READONLY). A missing or zero-byte file is an error, never a new
+        /// database; `create` is ignored. The writable open instead refuses a file or folder it cannot write
+        /// (SQLITE_READONLY), and, without `create`, a zero-byte file too (SQLITE_NOTADB): only an open that may create
+        /// a store makes one.
         bool read_only = false;
         /// Run PRAGMA quick_check at open and refuse (SQLITE_CORRUPT) a file that fails it. Ignored (always on) for
         /// a writable open, so that nothing is ever written into a damaged file; `asched jobs check` opens read
