@@ -10,7 +10,8 @@
 //   already keeps its stored schedule (runs missed while the program was down follow the misfire rules), so
 //   registering again changes nothing. Each registration completes once the file holds the job durably.
 // - A listener prints every event as one line.
-// - At start the demo reads the file, before the scheduler opens it, and says what an earlier run left there.
+// - At start the demo reads the file, before the scheduler opens it, and says what an earlier run left there: its
+//   jobs, and every quarantined row (a job that cannot be loaded, kept aside, never run) with its reason.
 //
 // APScheduler equivalent:
 //
@@ -74,10 +75,20 @@ std::string now_text(const asched::time_zone& zone)
     return asched::format_datetime(std::chrono::floor<std::chrono::seconds>(asched::system_clocks::now()), zone);
 }
 
-// The jobs an earlier run left in the file; none when there is no file yet. Read through a store object of our
+// What an earlier run left in the file: its jobs, and the rows that cannot be loaded.
+struct stored_state
+{
+    std::vector<asched::job_description> jobs;
+    // The whole quarantine table, with the reasons: rows quarantined by earlier runs, and by the read below
+    std::vector<asched::quarantined_job> quarantined;
+    // The ids this read moved to the quarantine (rows it could not load)
+    std::vector<std::string> moved_now;
+};
+
+// What an earlier run left in the file; nothing when there is no file yet. Read through a store object of our
 // own, with the scheduler lock (so a demo already running on the file is reported here), closed before the
-// scheduler opens the file.
-std::vector<asched::job_description> stored_jobs(const std::string& path)
+// scheduler opens the file. The read moves rows it cannot load to the quarantine, as the scheduler would.
+stored_state stored_jobs(const std::string& path)
 {
     if (!std::filesystem::exists(path))
         return {};
@@ -91,10 +102,13 @@ std::vector<asched::job_description> stored_jobs(const std::string& path)
         listing = std::move(jobs);
     });
     ctx.run();  // until the read completes
-    store.close();
     if (error)
         throw boost::system::system_error(error, store.last_error_message());
-    return std::move(listing.jobs);
+    stored_state state{.jobs = std::move(listing.jobs), .quarantined = store.quarantined(), .moved_now = {}};
+    for (const auto& q : listing.quarantined)
+        state.moved_now.push_back(q.id);
+    store.close();
+    return state;
 }
 
 void register_tasks(asched::blocking_scheduler& sched)
@@ -182,7 +196,8 @@ run_result run_demo(const std::string& path, std::optional<seconds_d> duration)
 {
     run_result result;
     const bool file_existed = std::filesystem::exists(path);
-    const std::vector<asched::job_description> earlier = stored_jobs(path);
+    const stored_state stored = stored_jobs(path);
+    const std::vector<asched::job_description>& earlier = stored.jobs;
     for (const auto& j : earlier)
         result.found.push_back(j.id);
     if (!file_existed)
@@ -193,6 +208,12 @@ run_result run_demo(const std::string& path, std::optional<seconds_d> duration)
         for (const std::string& id : result.found)
             ids += (ids.empty() ? ": " : ", ") + id;
         say("Found " + std::to_string(earlier.size()) + " jobs in " + path + " from an earlier run" + ids);
+    }
+    // Never run, never deleted: each one is named, with why it cannot be loaded
+    for (const auto& q : stored.quarantined)
+    {
+        const bool now = std::ranges::find(stored.moved_now, q.id) != stored.moved_now.end();
+        say("Quarantined in " + path + (now ? " (just now, by this read)" : "") + ": job '" + q.id + "': " + q.reason);
     }
 
     // The scheduler's constructor opens the file (creating it) and holds it until the scheduler is destroyed

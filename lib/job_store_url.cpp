@@ -31,6 +31,15 @@ std::unique_ptr<job_store> open_job_store(
     bool create
 )
 {
+    return open_job_store(std::move(executor), url, {.scheduler_lock = scheduler_lock, .create = create});
+}
+
+std::unique_ptr<job_store> open_job_store(
+    boost::asio::any_io_executor executor,
+    std::string_view url,
+    const job_store_open_options& options
+)
+{
     if (url == "memory:")
         return std::make_unique<memory_job_store>(std::move(executor));
     // PostgreSQL: the URL is libpq's own (postgresql:// or postgres://); "postgresql:" before keywords passes them on.
@@ -60,7 +69,13 @@ std::unique_ptr<job_store> open_job_store(
         reject(url, "the file's path is missing");
     auto store = std::make_unique<sqlite_job_store>(
         std::move(executor),
-        sqlite_store_options{.path = std::string(path), .create = create, .scheduler_lock = scheduler_lock}
+        sqlite_store_options{
+            .path = std::string(path),
+            .create = options.create,
+            .scheduler_lock = options.scheduler_lock,
+            .read_only = options.read_only,
+            .verify_at_open = options.verify_at_open,
+        }
     );
     store->wait_open();  // the open's error, thrown here, names the file and says why
     return store;

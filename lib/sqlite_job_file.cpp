@@ -4,12 +4,16 @@
 
 #include <asched/errors.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <string>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <utility>
 
@@ -147,35 +151,59 @@ private:
 };
 
 sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
-    : path_(std::move(path)), path_text_(path_.string())
+    : path_(std::move(path)), path_text_(path_.string()), read_only_(s.read_only)
 {
-    sqlite3* raw = nullptr;
-    // NOMUTEX: one connection used by one thread at a time (sqlite_store_thread), so SQLite's own mutex is waste
-    const int flags = SQLITE_OPEN_READWRITE | (s.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX |
-                      SQLITE_OPEN_EXRESCODE;
-    const int opened = sqlite3_open_v2(path_text_.c_str(), &raw, flags, nullptr);
-    db_.reset(raw);  // even a failed open allocates a handle, which must be closed
-    if (opened != SQLITE_OK)
+    const bool create = s.create && !s.read_only;
+    std::error_code ignored;
+    // SQLite takes a zero-byte file for an empty database and, opened writable, would turn it into one: a file
+    // named by mistake (notes.txt) must stay as it is, and a reader must not find "no jobs" in it. Only an open
+    // that may create a store (a scheduler, import) takes it for a new one, as it would a missing file
+    if (!create && std::filesystem::is_regular_file(path_, ignored) && std::filesystem::file_size(path_, ignored) == 0)
     {
-        if (!s.create && (opened & 0xff) == SQLITE_CANTOPEN && !std::filesystem::exists(path_))
-            throw sqlite_error(opened, "sqlite store " + path_text_ + ": cannot open: no such file");
-        fail(opened, "cannot open");
+        throw sqlite_error(
+            SQLITE_NOTADB,
+            "sqlite store " + path_text_ + ": cannot open: the file is empty (0 bytes), not a SQLite database"
+        );
     }
-    sqlite3_extended_result_codes(db_.get(), 1);
-    sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+    // Before the lock file and the database are opened: a store that cannot be written is refused with the reason
+    if (!s.read_only)
+        refuse_unwritable();
+
+    // NOMUTEX: one connection used by one thread at a time (sqlite_store_thread), so SQLite's own mutex is waste
+    const int flags = (s.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0) |
+                      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    connect(path_text_, flags, create);
+    // SQLite falls back to a read-only open when the file cannot be opened for writing (access() above can miss it:
+    // an ACL, a read-only mount, a file made read only in between)
+    if (!s.read_only && sqlite3_db_readonly(db_.get(), "main") == 1)
+    {
+        throw sqlite_error(
+            SQLITE_READONLY,
+            "sqlite store " + path_text_ +
+                ": cannot open for writing: the file is read-only (open it read only to read it: "
+                "sqlite_store_options::read_only)"
+        );
+    }
 
     // Before the first statement: two schedulers must never both migrate or run the same jobs
-    if (s.scheduler_lock)
+    if (s.scheduler_lock && !s.read_only)
         take_scheduler_lock();
 
     // The first statement reads the file's header: a file that is not a database fails here
     try
     {
-        // WAL: readers (the CLI) never block the scheduler's writes; FULL: a commit is on disk when COMMIT returns.
-        // WAL is persistent in the file; where the file system cannot do it (no shared memory), SQLite keeps the
-        // rollback journal, which is just as durable.
-        query_integer("PRAGMA journal_mode=WAL", "cannot open");
-        exec("PRAGMA synchronous=FULL", "cannot open");
+        if (s.read_only)
+            first_read_only_statement(s.verify, flags);
+        else
+        {
+            // Nothing is written into a damaged file: checked before the first write (the WAL switch below)
+            verify_integrity();
+            // WAL: readers (the CLI) never block the scheduler's writes; FULL: a commit is on disk when COMMIT
+            // returns. WAL is persistent in the file; where the file system cannot do it (no shared memory), SQLite
+            // keeps the rollback journal, which is just as durable.
+            query_integer("PRAGMA journal_mode=WAL", "cannot open");
+            exec("PRAGMA synchronous=FULL", "cannot open");
+        }
     }
     catch (const sqlite_error& e)
     {
@@ -187,7 +215,24 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
             );
         throw;
     }
-    migrate();
+    if (s.read_only)
+    {
+        // No migration: a reader never writes. Versions 1 and 2 have the same tables (2 only adds an index)
+        const int found = schema_version_in_file();
+        if (found == 0)
+            throw sqlite_error(
+                SQLITE_NOTADB,
+                "sqlite store " + path_text_ + ": cannot open: the file is an empty SQLite database, not a job store"
+            );
+        if (found > schema_version)
+            throw sqlite_error(
+                SQLITE_ERROR,
+                "sqlite store " + path_text_ + ": the file has schema version " + std::to_string(found) +
+                    ", newer than this asched knows (" + std::to_string(schema_version) + "); use a newer asched"
+            );
+    }
+    else
+        migrate();
 
     // Prepared once for the connection's life. Statements run repeatedly in a loop
     constexpr unsigned persistent = SQLITE_PREPARE_PERSISTENT;
@@ -238,6 +283,153 @@ void sqlite_job_file::check(int result, std::string_view operation) const
 {
     if (result != SQLITE_OK)
         fail(result, operation);
+}
+
+void sqlite_job_file::connect(const std::string& name, int flags, bool create)
+{
+    sqlite3* raw = nullptr;
+    const int opened = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    db_.reset(raw);  // even a failed open allocates a handle, which must be closed
+    if (opened != SQLITE_OK)
+    {
+        if (!create && (opened & 0xff) == SQLITE_CANTOPEN && !std::filesystem::exists(path_))
+            throw sqlite_error(opened, "sqlite store " + path_text_ + ": cannot open: no such file");
+        fail(opened, "cannot open");
+    }
+    sqlite3_extended_result_codes(db_.get(), 1);
+    sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+}
+
+void sqlite_job_file::first_read_only_statement(bool verify, int flags)
+{
+    const auto first_read = [&] {
+        if (verify)
+            verify_integrity();
+        else
+            query_integer("SELECT count(*) FROM sqlite_schema", "cannot open");
+    };
+    try
+    {
+        first_read();
+    }
+    catch (const sqlite_error& e)
+    {
+        // A WAL file read needs the -shm file, which SQLite cannot create in a folder we cannot write. With no -wal
+        // file either, the main file holds everything committed, and immutable=1 reads it without the -shm file.
+        // Nobody who could write to it is running (a writer keeps its -wal file there), so nothing is missed
+        // beyond what a later writer adds, which this reader would not see (only tools open read only)
+        std::error_code ignored;
+        if (e.code().value() != SQLITE_READONLY_DIRECTORY || std::filesystem::exists(path_text_ + "-wal", ignored))
+            throw;
+        db_.reset();
+        connect(immutable_uri(), flags | SQLITE_OPEN_URI, false);
+        first_read();
+    }
+}
+
+std::string sqlite_job_file::immutable_uri() const
+{
+    // file: URIs take the path percent-encoded where it holds URI syntax ('%', '?', '#') or non-ASCII bytes
+    std::string uri = "file:";
+    constexpr char hex[] = "0123456789ABCDEF";
+    for (const unsigned char c : std::filesystem::absolute(path_).string())
+    {
+        if (c == '%' || c == '?' || c == '#' || c <= 0x20 || c >= 0x7f)
+        {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 0xf];
+        }
+        else
+            uri += static_cast<char>(c);
+    }
+    return uri + "?mode=ro&immutable=1";
+}
+
+void sqlite_job_file::refuse_unwritable() const
+{
+    // SQLite writes the file and, next to it, the -wal and -shm files (or the -journal): both must be writable.
+    // access() asks the kernel, so it also sees a read-only mount and an immutable file (chattr +i), even as root
+    std::filesystem::path folder = path_.parent_path();
+    if (folder.empty())
+        folder = ".";
+    std::error_code ignored;
+    if (std::filesystem::exists(path_, ignored) && ::access(path_text_.c_str(), W_OK) != 0)
+    {
+        throw sqlite_error(
+            SQLITE_READONLY,
+            "sqlite store " + path_text_ + ": cannot open for writing: the file is read-only (" + std::strerror(errno) +
+                "; open it read only to read it: sqlite_store_options::read_only)"
+        );
+    }
+    if (std::filesystem::is_directory(folder, ignored) && ::access(folder.c_str(), W_OK | X_OK) != 0)
+    {
+        throw sqlite_error(
+            SQLITE_READONLY_DIRECTORY,
+            "sqlite store " + path_text_ + ": cannot open for writing: the folder " + folder.string() +
+                " is read-only (" + std::strerror(errno) +
+                "), and SQLite writes its journal files (-wal, -shm) next to the file; open it read only to read "
+                "it: sqlite_store_options::read_only"
+        );
+    }
+    // A full file system fails the first write, long after the scheduler started and ran jobs it could not record.
+    // Root may write into the blocks reserved for it, others may not
+    struct statvfs space
+    {
+    };
+    if (::statvfs(folder.c_str(), &space) == 0)
+    {
+        const auto blocks = ::geteuid() == 0 ? space.f_bfree : space.f_bavail;
+        const auto free_bytes = static_cast<std::uintmax_t>(blocks) * space.f_frsize;
+        if (free_bytes < min_free_bytes)
+            throw sqlite_error(
+                SQLITE_FULL,
+                "sqlite store " + path_text_ + ": cannot open for writing: no space left on the file system of " +
+                    folder.string() + " (" + std::to_string(free_bytes) + " bytes free, " +
+                    std::to_string(min_free_bytes) + " needed to start)"
+            );
+        // f_files is 0 where the file system has no fixed number of inodes
+        if (space.f_files != 0 && space.f_favail == 0 && !std::filesystem::exists(path_text_ + "-wal", ignored))
+            throw sqlite_error(
+                SQLITE_FULL,
+                "sqlite store " + path_text_ + ": cannot open for writing: the file system of " + folder.string() +
+                    " has no free inodes left for SQLite's journal files (-wal, -shm)"
+            );
+    }
+}
+
+void sqlite_job_file::verify_integrity()
+{
+    std::string problems;
+    try
+    {
+        problems = quick_check();
+    }
+    catch (const sqlite_error& e)
+    {
+        // A page too damaged to walk fails the check itself; a file that is not a database is the caller's message
+        if ((e.code().value() & 0xff) != SQLITE_CORRUPT)
+            throw;
+        problems = sqlite3_errstr(e.code().value());
+    }
+    if (problems == "ok")
+        return;
+    // SQLite heads its list with "*** in database main ***", which says nothing about the damage
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start <= problems.size();)
+    {
+        const std::size_t end = std::min(problems.find('\n', start), problems.size());
+        if (std::string_view line(problems.data() + start, end - start); !line.starts_with("*** in database"))
+            lines.emplace_back(line);
+        start = end + 1;
+    }
+    const std::string first = lines.empty() ? problems : lines.front();
+    throw sqlite_error(
+        SQLITE_CORRUPT,
+        "sqlite store " + path_text_ + ": refused: the file is damaged (PRAGMA quick_check: " + first +
+            (lines.size() > 1 ? "; " + std::to_string(lines.size() - 1) + " more" : std::string()) +
+            "), and nothing is ever written into a damaged file: restore a backup (asched jobs check reports on it)"
+    );
 }
 
 void sqlite_job_file::take_scheduler_lock()
@@ -402,7 +594,7 @@ void sqlite_job_file::rollback() noexcept
     sqlite3_reset(rollback_.get());
 }
 
-std::vector<boost::system::error_code> sqlite_job_file::write(std::span<const row_write> writes)
+std::vector<boost::system::error_code> sqlite_job_file::write(std::span<const row_write> writes, bool all_or_nothing)
 {
     constexpr std::string_view operation = "cannot write jobs";
     std::vector<boost::system::error_code> results(writes.size());
@@ -440,6 +632,11 @@ std::vector<boost::system::error_code> sqlite_job_file::write(std::span<const ro
                 results[i] = make_sqlite_error_code(result);
             else
                 fail(result, operation);
+        }
+        if (all_or_nothing && std::any_of(results.begin(), results.end(), [](const auto& ec) { return bool(ec); }))
+        {
+            rollback();  // none of them: the codes say which writes failed
+            return results;
         }
         commit(operation);
     }
@@ -592,12 +789,12 @@ std::int64_t sqlite_job_file::data_version()
     return sqlite3_column_int64(use.get(), 0);
 }
 
-std::string sqlite_job_file::integrity_check()
+std::string sqlite_job_file::pragma_lines(const char* sql, std::string_view operation)
 {
-    const statement_ptr stmt = prepare("PRAGMA integrity_check", 0);
+    const statement_ptr stmt = prepare(sql, 0);
     statement_use use(*this, stmt.get());
     std::string result;
-    while (use.step("cannot check the file's integrity"))
+    while (use.step(operation))
     {
         if (!result.empty())
             result += '\n';
@@ -605,5 +802,12 @@ std::string sqlite_job_file::integrity_check()
     }
     return result;
 }
+
+std::string sqlite_job_file::integrity_check()
+{
+    return pragma_lines("PRAGMA integrity_check", "cannot check the file's integrity");
+}
+
+std::string sqlite_job_file::quick_check() { return pragma_lines("PRAGMA quick_check", "cannot check the file"); }
 
 }  // namespace asched::detail

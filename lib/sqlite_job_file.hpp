@@ -108,7 +108,22 @@ public:
         /// Hold an exclusive flock on `<path>.lock` (with our pid in it) for the object's life, so a second scheduler
         /// on the same file fails to open it. The CLI opens with false, to edit a file a scheduler is running.
         bool scheduler_lock = true;
+        /// Open with SQLITE_OPEN_READONLY (falling back to immutable=1 in a folder we cannot write that holds no
+        /// -wal file, where SQLite cannot make the -shm file): nothing is ever written (no WAL switch, no migration, no
+        /// quarantine; writes fail with SQLITE_READONLY). A missing or zero-byte file is an error, never a new
+        /// database; `create` is ignored. The writable open instead refuses a file or folder it cannot write
+        /// (SQLITE_READONLY), and, without `create`, a zero-byte file too (SQLITE_NOTADB): only an open that may create
+        /// a store makes one.
+        bool read_only = false;
+        /// Run PRAGMA quick_check at open and refuse (SQLITE_CORRUPT) a file that fails it. Ignored (always on) for
+        /// a writable open, so that nothing is ever written into a damaged file; `asched jobs check` opens read
+        /// only without it, to report on a damaged file.
+        bool verify = true;
     };
+
+    /// The least free space a writable open accepts: 16 pages of SQLite's default 4 KiB, a few commits' worth of WAL
+    /// frames. Less, and the first writes would fail with SQLITE_FULL after the scheduler started running jobs.
+    static constexpr std::uintmax_t min_free_bytes = 64 * 1024;
 
     /// The schema version this code writes; a file with a newer one is refused.
     static constexpr int schema_version = 2;
@@ -132,8 +147,10 @@ public:
         static constexpr const char* earliest = "SELECT min(next_run_time) FROM jobs";
     };
 
-    /// Opens (or creates) the file, takes the lock, sets WAL + synchronous=FULL + the busy timeout, and creates or
-    /// migrates the schema. Throws sqlite_error.
+    /// Opens (or creates) the file, refuses it when it cannot be written (read-only file or folder) or fails
+    /// PRAGMA quick_check, takes the lock, sets WAL + synchronous=FULL + the busy timeout, and creates or migrates
+    /// the schema. Read only: opens an existing, non-empty job store and checks its schema version, writing
+    /// nothing. Throws sqlite_error.
     sqlite_job_file(std::filesystem::path path, settings s);
     ~sqlite_job_file();
     sqlite_job_file(const sqlite_job_file&) = delete;
@@ -144,10 +161,11 @@ public:
     /**
      * Applies `writes` in order in one transaction, and returns one error_code per write: errc::conflicting_job_id
      * (insert of an existing id), errc::job_not_found (update or remove of a missing id), or a "sqlite" code for a
-     * write SQLite rejects on its own (SQLITE_TOOBIG, ...). Those fail alone: the other writes still commit.
-     * Throws sqlite_error when the transaction itself fails; then nothing was committed.
+     * write SQLite rejects on its own (SQLITE_TOOBIG, ...). Those fail alone: the other writes still commit, unless
+     * `all_or_nothing`, where any failed write rolls the whole transaction back (nothing was written; the codes say
+     * which writes failed). Throws sqlite_error when the transaction itself fails; then nothing was committed.
      */
-    std::vector<boost::system::error_code> write(std::span<const row_write> writes);
+    std::vector<boost::system::error_code> write(std::span<const row_write> writes, bool all_or_nothing = false);
     /// Deletes every job (not the quarantined ones).
     void remove_all();
 
@@ -170,6 +188,10 @@ public:
     std::int64_t data_version();
     /// PRAGMA integrity_check: "ok", or SQLite's list of problems, one per line.
     std::string integrity_check();
+    /// PRAGMA quick_check (integrity_check without the index contents): "ok", or the problems, one per line.
+    std::string quick_check();
+    /// Whether the connection was opened read only.
+    bool read_only() const noexcept { return read_only_; }
 
 private:
     struct db_closer
@@ -193,6 +215,12 @@ private:
     };
 
     [[noreturn]] void fail(int result, std::string_view operation) const;
+    void connect(const std::string& name, int flags, bool create);
+    void first_read_only_statement(bool verify, int flags);
+    std::string immutable_uri() const;
+    void refuse_unwritable() const;
+    void verify_integrity();
+    std::string pragma_lines(const char* sql, std::string_view operation);
     void check(int result, std::string_view operation) const;
     void take_scheduler_lock();
     void migrate();
@@ -212,7 +240,8 @@ private:
 
     std::filesystem::path path_;
     std::string path_text_;  // for messages
-    unique_fd lock_;         // declared before db_: the lock is released only after the connection closed
+    bool read_only_ = false;
+    unique_fd lock_;  // declared before db_: the lock is released only after the connection closed
     std::unique_ptr<sqlite3, db_closer> db_;
 
     // Cached prepared statements, prepared on first use (SQLITE_PREPARE_PERSISTENT)

@@ -24,6 +24,7 @@
 #include <new>
 #include <optional>
 #include <shared_mutex>
+#include <sqlite3.h>
 #include <stdexcept>
 #include <system_error>
 #include <type_traits>
@@ -128,7 +129,8 @@ std::optional<job_description> decode(const stored_job_row& row, std::string& re
     }
 }
 
-/// Decodes rows on the store thread; the ones that fail are quarantined in the same pass, never deleted.
+/// Decodes rows on the store thread; the ones that fail are quarantined in the same pass, never deleted. A read-only
+/// file only reports them: reading never writes.
 job_listing load(sqlite_job_file& file, std::vector<stored_job_row> rows)
 {
     job_listing listing;
@@ -141,7 +143,8 @@ job_listing load(sqlite_job_file& file, std::vector<stored_job_row> rows)
             listing.jobs.push_back(std::move(*job));
             continue;
         }
-        file.quarantine(row.id, reason);
+        if (!file.read_only())
+            file.quarantine(row.id, reason);
         listing.quarantined.push_back({std::move(row.id), std::move(reason)});
     }
     return listing;
@@ -266,6 +269,29 @@ struct sqlite_job_store::state
             [this, fail](std::exception_ptr error) { fail(record(error)); }
         );
     }
+
+    /// Runs `work(file)` on the store thread and waits for its result, after every operation queued before; for the
+    /// blocking calls tools use. The open's error, or one `work` throws, is recorded and thrown here.
+    template <class Result, class Work>
+    Result blocking(Work work)
+    {
+        // Shared with the store thread, which may still be leaving the callback when get() returns
+        auto result = std::make_shared<std::promise<Result>>();
+        auto done = result->get_future();
+        {
+            const std::shared_lock lock(thread_mutex);
+            if (!thread)
+                throw scheduler_error(errc::shut_down, "sqlite store " + location + " is closed");
+            thread->run(
+                [result, work = std::move(work)](sqlite_job_file& file) { result->set_value(work(file)); },
+                [this, result](std::exception_ptr error) {
+                    record(error);
+                    result->set_exception(error);
+                }
+            );
+        }
+        return done.get();
+    }
 };
 
 sqlite_job_store::sqlite_job_store(boost::asio::any_io_executor executor, sqlite_store_options options)
@@ -273,7 +299,12 @@ sqlite_job_store::sqlite_job_store(boost::asio::any_io_executor executor, sqlite
 {
     state_->thread = std::make_unique<detail::sqlite_store_thread>(
         state_->options.path,
-        sqlite_job_file::settings{.create = state_->options.create, .scheduler_lock = state_->options.scheduler_lock},
+        sqlite_job_file::settings{
+            .create = state_->options.create,
+            .scheduler_lock = state_->options.scheduler_lock,
+            .read_only = state_->options.read_only,
+            .verify = state_->options.verify_at_open,
+        },
         [s = state_.get()] { s->changed(); },
         state_->options.change_poll
     );
@@ -321,27 +352,64 @@ void sqlite_job_store::wait_open()
 
 std::vector<quarantined_job> sqlite_job_store::quarantined()
 {
-    // Shared with the store thread, which may still be leaving the callback when get() returns
-    auto result = std::make_shared<std::promise<std::vector<quarantined_job>>>();
-    auto done = result->get_future();
-    {
-        const std::shared_lock lock(state_->thread_mutex);
-        if (!state_->thread)
-            throw scheduler_error(errc::shut_down, "sqlite store " + state_->location + " is closed");
-        state_->thread->run(
-            [result](sqlite_job_file& file) {
-                std::vector<quarantined_job> jobs;
-                for (auto& row : file.quarantined())
-                    jobs.push_back({std::move(row.id), std::move(row.reason)});
-                result->set_value(std::move(jobs));
-            },
-            [s = state_.get(), result](std::exception_ptr error) {
-                s->record(error);
-                result->set_exception(error);
+    return state_->blocking<std::vector<quarantined_job>>([](sqlite_job_file& file) {
+        std::vector<quarantined_job> jobs;
+        for (auto& row : file.quarantined())
+            jobs.push_back({std::move(row.id), std::move(row.reason)});
+        return jobs;
+    });
+}
+
+std::vector<error_code> sqlite_job_store::add_all(const std::vector<job_description>& jobs, bool replace_existing)
+{
+    // Documents first: an invalid description throws before anything is queued
+    std::vector<row_write> writes;
+    writes.reserve(jobs.size());
+    const auto kind = replace_existing ? row_write_kind::insert_or_replace : row_write_kind::insert;
+    for (const auto& job : jobs)
+        writes.push_back({kind, to_row(job)});
+    return state_->blocking<std::vector<error_code>>([writes = std::move(writes)](sqlite_job_file& file) {
+        std::vector<error_code> results;
+        for (const auto& ec : file.write(writes, true))
+            results.push_back(ec);
+        return results;
+    });
+}
+
+sqlite_check_report sqlite_job_store::check()
+{
+    return state_->blocking<sqlite_check_report>([](sqlite_job_file& file) {
+        sqlite_check_report report;
+        try
+        {
+            report.integrity = file.integrity_check();
+        }
+        catch (const detail::sqlite_error& e)
+        {
+            // A page too damaged to walk fails the check itself: that is its answer, and the rows are still tried
+            const int primary = e.code().value() & 0xff;
+            if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB)
+                throw;
+            report.integrity = sqlite3_errstr(e.code().value());
+        }
+        try
+        {
+            const auto rows = file.all_jobs();
+            report.jobs = rows.size();
+            for (const auto& row : rows)
+            {
+                std::string reason;
+                if (!decode(row, reason))
+                    report.unreadable.push_back({row.id, std::move(reason)});
             }
-        );
-    }
-    return done.get();
+            report.quarantined = file.quarantined().size();
+        }
+        catch (const detail::sqlite_error& e)
+        {
+            report.read_error = sqlite3_errstr(e.code().value());  // the file's name is the caller's
+        }
+        return report;
+    });
 }
 
 std::string sqlite_job_store::last_error_message() const

@@ -16,6 +16,26 @@
 namespace asched {
 
 /**
+ * @brief How @ref open_job_store opens a SQLite file; the memory and PostgreSQL stores ignore it.
+ *
+ * ```cpp
+ * auto store = asched::open_job_store(ctx.get_executor(), "sqlite:jobs.db", {.read_only = true});
+ * ```
+ */
+struct job_store_open_options
+{
+    /// Whether to take the file's scheduler lock: @ref sqlite_store_options::scheduler_lock.
+    bool scheduler_lock{true};
+    /// Whether a missing file is created (with its schema): @ref sqlite_store_options::create.
+    bool create{true};
+    /// Whether the file is opened for reading only, writing nothing: @ref sqlite_store_options::read_only.
+    bool read_only{false};
+    /// Whether a read-only open refuses a file that fails `PRAGMA quick_check`:
+    /// @ref sqlite_store_options::verify_at_open.
+    bool verify_at_open{true};
+};
+
+/**
  * @brief Opens the job store a URL names, its completions running on `executor` (unless a handler names another).
  *
  * - `memory:` opens a @ref memory_job_store.
@@ -37,6 +57,17 @@ std::unique_ptr<job_store> open_job_store(
     std::string_view url,
     bool scheduler_lock = true,
     bool create = true
+);
+
+/**
+ * @brief As above, with the SQLite options in an aggregate: `{.read_only = true}` opens a file to read it, writing
+ * nothing (the reading `asched jobs` commands).
+ * @throws std::invalid_argument, std::system_error as above.
+ */
+std::unique_ptr<job_store> open_job_store(
+    boost::asio::any_io_executor executor,
+    std::string_view url,
+    const job_store_open_options& options
 );
 
 }  // namespace asched

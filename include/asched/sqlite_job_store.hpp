@@ -11,8 +11,10 @@
 #include <asched/time.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -39,9 +41,43 @@ struct sqlite_store_options
     /// Whether to take the file's scheduler lock (`<path>.lock`): only one scheduler may use a file at a time, and a
     /// second one fails to open it. Tools that edit a file while its scheduler runs open without the lock.
     bool scheduler_lock{true};
+    /// Whether to open the file read only (`SQLITE_OPEN_READONLY`), as the reading `asched jobs` commands do: nothing
+    /// is ever written to it. The file must exist and be a non-empty job store (a zero-byte file is an error, never
+    /// a new database); `create` and `scheduler_lock` are ignored, the schema is not migrated, a row that cannot be
+    /// read back is reported in @ref job_listing::quarantined but left where it is, and every write completes with
+    /// a `"sqlite"` error (`SQLITE_READONLY`). False: the file is opened for writing, and a file or folder that
+    /// cannot be written (read-only, or on a file system with less than 64 KiB free) is refused at open, with the
+    /// reason (and, with `create` false, so is a zero-byte file,
+    /// which `create` true turns into a new store as it would a missing file).
+    bool read_only{false};
+    /// For a read-only store: whether the open runs `PRAGMA quick_check` and refuses a file that fails it. A
+    /// writable store always runs it (nothing is written into a damaged file), whatever this says; false lets a
+    /// reader look into a damaged file (@ref sqlite_job_store::check). The check reads the whole file once.
+    bool verify_at_open{true};
     /// How often to look for other processes' changes, for @ref sqlite_job_store::watch; zero: never look.
     /// Each look is one cheap query.
     std::chrono::milliseconds change_poll{250};
+};
+
+/**
+ * @brief What @ref sqlite_job_store::check found in a file; it changes nothing.
+ */
+struct sqlite_check_report
+{
+    /// `PRAGMA integrity_check`'s answer: `ok`, or SQLite's list of problems, one a line.
+    std::string integrity{};
+    /// How many job rows were read.
+    std::size_t jobs{0};
+    /// The rows that cannot be loaded (not JSON, rejected by @ref from_document, or naming another id), with the
+    /// reason. They are left where they are.
+    std::vector<quarantined_job> unreadable{};
+    /// Why the job rows could not be read at all (e.g. `database disk image is malformed`); empty when they were.
+    std::string read_error{};
+    /// How many jobs the quarantine table holds (quarantined earlier: not a fault of the file).
+    std::size_t quarantined{0};
+
+    /// @brief True when the file is sound: integrity `ok`, every row read and loadable.
+    bool ok() const noexcept { return integrity == "ok" && unreadable.empty() && read_error.empty(); }
 };
 
 /**
@@ -62,7 +98,14 @@ struct sqlite_store_options
  * A row that cannot be read back (not JSON, rejected by @ref from_document, or a document naming another id) is
  * moved to the file's quarantine table by the read that meets it, in the same pass, with the error as the reason;
  * the read reports it in @ref job_listing::quarantined (@ref async_find answers none for it). Nothing is deleted:
- * @ref quarantined lists them.
+ * @ref quarantined lists them. A read-only store (@ref sqlite_store_options::read_only) reports such rows the same
+ * way but leaves them in place.
+ *
+ * @par Opening
+ * A writable store refuses, with the reason, a file it cannot write (a read-only file, a read-only folder, where
+ * SQLite cannot create its `-wal` and `-shm` files, or a file system with less than 64 KiB free) and a file that
+ * fails `PRAGMA quick_check`: nothing is ever written into a damaged file. The check reads the whole file once per
+ * open. @ref sqlite_store_options::read_only opens a file for reading only, on purpose.
  *
  * @par Errors
  * Completions carry @ref errc::conflicting_job_id and @ref errc::job_not_found as the interface says; a write that
@@ -154,6 +197,29 @@ public:
      * (@ref errc::shut_down) after @ref close.
      */
     std::vector<quarantined_job> quarantined();
+
+    /**
+     * @brief Adds every job in one transaction: all of them, or none. Blocks until the transaction committed (on
+     * disk) or rolled back, after every operation queued before; for tools (`asched jobs import`). A process killed
+     * half-way leaves the file as it was.
+     * @return One code per job, in order: all zero when every job was written. Otherwise nothing was written, and the
+     * non-zero codes say which jobs failed: @ref errc::conflicting_job_id for an id already stored (when
+     * `replace_existing` is false), a `"sqlite"` code for a job SQLite rejects (too big: `SQLITE_TOOBIG`).
+     * @throws invalid_job_document before anything is queued, for a description that has no valid document.
+     * @throws std::system_error (category `"sqlite"`) when the file could not be opened or the transaction failed;
+     * nothing was written. @ref scheduler_error (@ref errc::shut_down) after @ref close.
+     */
+    std::vector<boost::system::error_code> add_all(const std::vector<job_description>& jobs, bool replace_existing);
+
+    /**
+     * @brief Checks the file, changing nothing: `PRAGMA integrity_check`, then every job row is read and decoded as
+     * a read would (but none is quarantined). Blocks until done, after every operation queued before; for tools
+     * (`asched jobs check`). Open the store with @ref sqlite_store_options::read_only and
+     * @ref sqlite_store_options::verify_at_open false to check a damaged file, which a verified open refuses.
+     * @throws std::system_error (category `"sqlite"`) when the file could not be opened (or is not a SQLite
+     * database); @ref scheduler_error (@ref errc::shut_down) after @ref close.
+     */
+    sqlite_check_report check();
 
     /**
      * @brief The detailed message of the latest failure reported as an `error_code` (or thrown by @ref wait_open),

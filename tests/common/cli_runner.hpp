@@ -47,14 +47,23 @@ inline std::string shell_quote(const std::string& s)
     return q + "'";
 }
 
-/// Runs `asched ARGS...` with stdin from the file `input`.
-inline cli_result run_asched(const std::vector<std::string>& args, const std::string& input = "/dev/null")
+/// Runs `program ARGS...` with stdin from the file `input`, through the `wrapper` command if any (`setpriv ...` to
+/// run it as another user).
+inline cli_result run_program(
+    const std::string& program,
+    const std::vector<std::string>& args,
+    const std::string& input = "/dev/null",
+    const std::vector<std::string>& wrapper = {}
+)
 {
     char err_path[] = "/tmp/asched_cli_stderr_XXXXXX";
     const int fd = ::mkstemp(err_path);
     BOOST_REQUIRE(fd >= 0);
     ::close(fd);
-    std::string cmd = shell_quote(ASCHED_CLI_PATH);
+    std::string cmd;
+    for (const auto& w : wrapper)
+        cmd += shell_quote(w) + " ";
+    cmd += shell_quote(program);
     for (const auto& a : args)
         cmd += " " + shell_quote(a);
     cmd += " <" + shell_quote(input) + " 2>" + shell_quote(err_path);
@@ -72,6 +81,16 @@ inline cli_result run_asched(const std::vector<std::string>& args, const std::st
     r.err = ss.str();
     std::remove(err_path);
     return r;
+}
+
+/// Runs `asched ARGS...`, as @ref run_program does.
+inline cli_result run_asched(
+    const std::vector<std::string>& args,
+    const std::string& input = "/dev/null",
+    const std::vector<std::string>& wrapper = {}
+)
+{
+    return run_program(ASCHED_CLI_PATH, args, input, wrapper);
 }
 
 }  // namespace asched::test

@@ -19,6 +19,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -37,6 +38,7 @@
 #include <vector>
 
 #include "common/cli_runner.hpp"
+#include "common/damaged_files.hpp"
 #include "common/temp_dir.hpp"
 #include "common/trigger_helpers.hpp"
 
@@ -79,6 +81,24 @@ void check_rejected(const run_result& r, const std::string& needle)
     BOOST_TEST((!r.err.empty() && r.err.back() == '\n'), r.err);
     BOOST_TEST(r.err.find('\n') == r.err.size() - 1, "more than one line: " << r.err);
     BOOST_TEST(contains(r.err, needle), "'" << needle << "' not in: " << r.err);
+}
+
+// A rejected run that names each failure on a line of its own: status 2, nothing on stdout, one line on stderr for
+// each needle, in order, each starting with `asched jobs: `.
+void check_rejected_lines(const run_result& r, const strings& needles)
+{
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(r.out.empty(), r.out);
+    std::vector<std::string> lines;
+    std::istringstream in(r.err);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    BOOST_TEST_REQUIRE(lines.size() == needles.size(), r.err);
+    for (std::size_t i = 0; i < lines.size(); ++i)
+    {
+        BOOST_TEST(lines[i].starts_with("asched jobs: "), lines[i]);
+        BOOST_TEST(contains(lines[i], needles[i]), "'" << needles[i] << "' not in: " << lines[i]);
+    }
 }
 
 // ---- the store, through the library --------------------------------------------------------------------------------
@@ -279,15 +299,42 @@ BOOST_AUTO_TEST_CASE(quarantined_jobs_are_counted_and_listed)
         boost::test_tools::per_element()
     );
 
-    // A row that is not JSON: the listing moves it aside and counts it
+    // A row that is not JSON: the listing names it, and leaves it where it is (reading never writes)
     insert_raw_row(db, "broken", "not json");
-    r = run_jobs({"--store", url, "list"});
-    check_ok(r);
-    BOOST_TEST_REQUIRE(r.lines().size() == 3u, r.out);
-    BOOST_TEST(r.lines()[1].starts_with("good "));
-    BOOST_TEST(
-        r.lines()[2] == "2 quarantined jobs (cannot be loaded): see asched jobs --store " + url + " quarantined"
+    for (int pass = 0; pass < 2; ++pass)
+    {
+        r = run_jobs({"--store", url, "list"});
+        check_ok(r);
+        BOOST_TEST_REQUIRE(r.lines().size() == 4u, r.out);
+        BOOST_TEST(r.lines()[1].starts_with("good "));
+        BOOST_TEST(
+            r.lines()[2] ==
+            "job 'broken' cannot be loaded (a scheduler on the file quarantines it): the stored job document is not "
+            "JSON: syntax error"
+        );
+        BOOST_TEST(
+            r.lines()[3] == "1 quarantined job (cannot be loaded): see asched jobs --store " + url + " quarantined"
+        );
+    }
+    check_rejected(
+        run_jobs({"--store", url, "show", "broken"}),
+        "job 'broken' in " + url + " cannot be loaded: the stored job document is not JSON"
     );
+    r = run_jobs({"--store", url, "export"});
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(
+        r.err ==
+        "asched jobs: note: not exported: job 'broken' cannot be loaded (a scheduler on the file quarantines "
+        "it): the stored job document is not JSON: syntax error\n"
+        "asched jobs: note: not exported: 1 quarantined job (cannot be loaded): see asched jobs --store " +
+            url + " quarantined\n"
+    );
+    r = run_jobs({"--store", url, "quarantined"});
+    check_ok(r);
+    BOOST_TEST(r.lines().size() == 2u, r.out);
+
+    // A command that writes opens the file for writing, like a scheduler: its read moves the row aside
+    check_rejected(run_jobs({"--store", url, "pause", "broken"}), "job 'broken' is quarantined");
 
     r = run_jobs({"--store", url, "quarantined"});
     check_ok(r);
@@ -642,7 +689,12 @@ BOOST_AUTO_TEST_CASE(import_existing_ids)
             make_job("b", "B", R"({"type":"interval","hours":2})", at("2026-07-01T13:00:00Z")),
         }))
     );
-    check_rejected(run_jobs({"--store", url, "import", file.string()}), "1 job already in " + url + ": 'a'");
+    check_rejected_lines(
+        run_jobs({"--store", url, "import", file.string()}),
+        {"import " + file.string() + ": job 'a' (jobs[0]): the id is already in " + url + " (--replace replaces it)",
+         "import " + file.string() + ": nothing was written to " + url +
+             " (1 of 2 jobs refused; the import is all or nothing)"}
+    );
     {
         test_store s(db);
         BOOST_TEST(s.find("a")->name == "Old A");
@@ -675,6 +727,10 @@ BOOST_AUTO_TEST_CASE(help)
               "export",
               "import FILE",
               "--replace",
+              "check",
+              "all or nothing",
+              "read only",
+              "1: problems found",
               "misfire grace time"})
             BOOST_TEST(contains(r.out, word), word);
     }
@@ -735,7 +791,8 @@ BOOST_AUTO_TEST_CASE(store_that_cannot_be_opened)
           strings{"resume", "a"},
           strings{"remove", "a"},
           strings{"run-now", "a"},
-          strings{"export"}})
+          strings{"export"},
+          strings{"check"}})
     {
         strings args{"--store", missing_url};
         args.insert(args.end(), command.begin(), command.end());
@@ -820,5 +877,286 @@ BOOST_AUTO_TEST_CASE(bad_import_documents)
     check_rejected(run_jobs({"--store", target_url, "import", "-"}), "import stdin: the input is empty");
     BOOST_TEST(!fs::exists(target));
 }
+
+// ---- issue 15: reading never writes, check, import all or nothing, unwritable stores --------------------------------
+
+/// The files the reading commands must leave byte for byte: a zero-byte file, a text file, a damaged database.
+struct untouchable_files
+{
+    fs::path empty;
+    fs::path text;
+    fs::path damaged;
+
+    explicit untouchable_files(const fs::path& dir)
+        : empty(dir / "empty.db"), text(dir / "notes.txt"), damaged(dir / "damaged.db")
+    {
+        std::ofstream{empty};
+        write_text(text, "these are not jobs\n");
+        {
+            test_store s(damaged);
+            s.add(make_job("a", "A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+        }
+        asched::test::damage_table(damaged);
+    }
+};
+
+// list, quarantined, show and export refuse a zero-byte file, a text file and a damaged database, one line naming
+// the file and the reason, and leave each byte for byte as it was (without journal files beside the first two);
+// so do the commands that write, and check, which reports instead.
+BOOST_AUTO_TEST_CASE(reading_commands_leave_empty_text_and_damaged_files_unchanged)
+{
+    const untouchable_files files(dir);
+    const std::vector<std::pair<fs::path, std::string>> cases = {
+        {files.empty, "the file is empty (0 bytes), not a SQLite database"},
+        {files.text, "the file is not a SQLite database"},
+        {files.damaged, "the file is damaged (PRAGMA quick_check: "},
+    };
+    for (const auto& [file, reason] : cases)
+    {
+        const std::string before = asched::test::file_bytes(file);
+        const std::string file_url = "sqlite:" + file.string();
+        for (const strings& command :
+             {strings{"list"},
+              strings{"quarantined"},
+              strings{"show", "a"},
+              strings{"export"},
+              strings{"pause", "a"},
+              strings{"remove", "a"},
+              strings{"run-now", "a"}})
+        {
+            strings args{"--store", file_url};
+            args.insert(args.end(), command.begin(), command.end());
+            const auto r = run_jobs(args);
+            BOOST_TEST_CONTEXT(file.filename() << " " << command[0])
+            {
+                check_rejected(r, reason);
+                BOOST_TEST(r.err.starts_with("asched jobs: sqlite store " + file.string() + ": "), r.err);
+            }
+        }
+        const auto checked = run_jobs({"--store", file_url, "check"});
+        BOOST_TEST(checked.status == (file == files.damaged ? 1 : 2), file);
+        BOOST_TEST((asched::test::file_bytes(file) == before), file);
+    }
+    for (const auto& file : {files.empty, files.text})
+        for (const char* suffix : {"-wal", "-shm", "-journal"})
+            BOOST_TEST(!fs::exists(file.string() + suffix), file << suffix);
+    // import, which may create a file, writes into none of them either
+    const fs::path input = dir / "import.json";
+    write_text(
+        input,
+        boost::json::serialize(asched::export_document(std::vector<job_description>{
+            make_job("b", "B", R"({"type":"interval","hours":2})", std::nullopt),
+        }))
+    );
+    for (const auto& [file, reason] : cases)
+    {
+        if (file == files.empty)
+            continue;  // SQLite takes a zero-byte file for an empty database, which import may fill
+        const std::string before = asched::test::file_bytes(file);
+        check_rejected(run_jobs({"--store", "sqlite:" + file.string(), "import", input.string()}), reason);
+        BOOST_TEST((asched::test::file_bytes(file) == before), file);
+    }
+}
+
+// check: 0 and "sound" for a good file; 1 with one line per problem for unloadable rows and a damaged file; 2 for a
+// file that cannot be opened. The report goes to stdout, and the file is left as it was.
+BOOST_AUTO_TEST_CASE(check_reports_and_says_so_in_its_exit_status)
+{
+    {
+        test_store s(db);
+        s.add(make_job("good", "Good", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+        s.add(make_job("gone", "Gone", R"({"type":"interval","hours":1})", at("2026-07-01T13:00:00Z")));
+        s.quarantine("gone", "task 'old_task' is not registered");
+    }
+    auto r = run_jobs({"--store", url, "check"});
+    check_ok(r);
+    BOOST_TEST(
+        r.lines() ==
+            (strings{
+                url + ": integrity_check: ok",
+                url + ": 1 job read, 1 loadable; 1 quarantined job (cannot be loaded): see asched jobs --store " + url +
+                    " quarantined",
+                url + ": sound",
+            }),
+        boost::test_tools::per_element()
+    );
+
+    insert_raw_row(db, "broken", "not json");
+    const std::string before = asched::test::file_bytes(db);
+    r = run_jobs({"--store", url, "check"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.empty(), r.err);
+    BOOST_TEST(
+        r.lines() ==
+            (strings{
+                url + ": integrity_check: ok",
+                url + ": job 'broken' cannot be loaded (a scheduler on the file quarantines it): the stored job "
+                      "document is not JSON: syntax error",
+                url + ": 2 jobs read, 1 loadable; 1 quarantined job (cannot be loaded): see asched jobs --store " +
+                    url + " quarantined",
+                url + ": 1 problem found",
+            }),
+        boost::test_tools::per_element()
+    );
+    BOOST_TEST((asched::test::file_bytes(db) == before));
+
+    const untouchable_files files(dir);
+    const std::string damaged_url = "sqlite:" + files.damaged.string();
+    r = run_jobs({"--store", damaged_url, "check"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.empty(), r.err);
+    BOOST_TEST_REQUIRE(!r.lines().empty());
+    BOOST_TEST(r.lines().front().starts_with(damaged_url + ": integrity_check: "), r.out);
+    BOOST_TEST(r.lines().front() != damaged_url + ": integrity_check: ok", r.out);
+    BOOST_TEST(r.lines().back().ends_with(" found"), r.out);
+
+    check_rejected(run_jobs({"--store", "sqlite:" + files.text.string(), "check"}), "not a SQLite database");
+    check_rejected(run_jobs({"--store", "sqlite:" + files.empty.string(), "check"}), "the file is empty");
+    check_rejected(run_jobs({"--store", url, "check", "extra"}), "check: unexpected argument 'extra'");
+}
+
+// import is all or nothing: a job refused in the middle leaves the store as it was, each refused job has its line,
+// and running the same import again, once the cause is gone, imports everything.
+BOOST_AUTO_TEST_CASE(import_is_all_or_nothing_and_a_rerun_does_the_rest)
+{
+    {
+        test_store s(db);
+        s.add(make_job("b", "Old B", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+        s.add(make_job("d", "Old D", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    const fs::path file = dir / "import.json";
+    std::vector<job_description> jobs;
+    for (const char* id : {"a", "b", "c", "d", "e"})
+        jobs.push_back(make_job(id, std::string("New ") + id, R"({"type":"interval","hours":2})", std::nullopt));
+    write_text(file, boost::json::serialize(asched::export_document(jobs)));
+    const auto refused = [&](const std::string& id, int index) {
+        return "import " + file.string() + ": job '" + id + "' (jobs[" + std::to_string(index) +
+               "]): the id is already in " + url + " (--replace replaces it)";
+    };
+    check_rejected_lines(
+        run_jobs({"--store", url, "import", file.string()}),
+        {refused("b", 1),
+         refused("d", 3),
+         "import " + file.string() + ": nothing was written to " + url +
+             " (2 of 5 jobs refused; the import is all or nothing)"}
+    );
+    {
+        test_store s(db);
+        const auto stored = s.all();
+        BOOST_TEST_REQUIRE(stored.size() == 2u);
+        BOOST_TEST(stored[0].name == "Old B");
+        BOOST_TEST(stored[1].name == "Old D");
+    }
+    check_ok(run_jobs({"--store", url, "remove", "b"}));
+    check_ok(run_jobs({"--store", url, "remove", "d"}));
+    const auto r = run_jobs({"--store", url, "import", file.string()});
+    check_ok(r);
+    BOOST_TEST(r.out == "imported 5 jobs into " + url + "\n");
+    test_store s(db);
+    BOOST_TEST((s.all() == jobs));
+}
+
+/// A command prefix that runs the command as an unprivileged user: none when the tests are not root; setpriv to
+/// user nobody when they are (root writes through permission bits); nullopt when that is not possible here.
+std::optional<strings> unprivileged()
+{
+    if (::geteuid() != 0)
+        return strings{};
+    strings wrapper{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+    if (!fs::exists("/usr/bin/setpriv") && !fs::exists("/bin/setpriv"))
+        return std::nullopt;
+    // The command must be reachable by that user (the build tree may be private)
+    if (run_asched({"--version"}, "/dev/null", wrapper).status != 0)
+        return std::nullopt;
+    return wrapper;
+}
+
+// A store that cannot be written is refused with the reason, by the commands that write; the reading ones still
+// read it, on purpose read only. Permission bits, so as user nobody when the tests run as root.
+BOOST_AUTO_TEST_CASE(unwritable_file_or_folder_is_refused_for_writing_and_read_read_only)
+{
+    const auto wrapper = unprivileged();
+    if (!wrapper)
+    {
+        BOOST_TEST_MESSAGE("skipped: running as root without setpriv (or nobody cannot run the command)");
+        return;
+    }
+    {
+        test_store s(db);
+        s.add(make_job("a", "A", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    const auto run_unprivileged = [&](strings args) {
+        args.insert(args.begin(), "jobs");
+        return run_asched(args, "/dev/null", *wrapper);
+    };
+    using fs::perms;
+    const perms readable = perms::owner_read | perms::group_read | perms::others_read;
+    const perms everything = perms::owner_all | perms::group_all | perms::others_all;
+
+    // A read-only file in a writable folder
+    fs::permissions(dir, everything);
+    fs::permissions(db, readable);
+    std::string before = asched::test::file_bytes(db);
+    check_rejected(
+        run_unprivileged({"--store", url, "pause", "a"}),
+        "sqlite store " + db.string() + ": cannot open for writing: the file is read-only"
+    );
+    auto r = run_unprivileged({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST(r.lines().size() == 2u, r.out);
+    BOOST_TEST((asched::test::file_bytes(db) == before));
+
+    // A writable file in a read-only folder, where SQLite cannot make its -wal and -shm files
+    fs::permissions(db, everything);
+    fs::permissions(dir, readable | perms::owner_exec | perms::group_exec | perms::others_exec);
+    check_rejected(
+        run_unprivileged({"--store", url, "remove", "a"}),
+        "cannot open for writing: the folder " + dir.string() + " is read-only"
+    );
+    r = run_unprivileged({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST(r.lines().size() == 2u, r.out);
+    r = run_unprivileged({"--store", url, "check"});
+    check_ok(r);
+    const fs::path input = dir.parent_path() / (dir.filename().string() + "-import.json");
+    write_text(input, "{\"version\": 1, \"jobs\": []}");
+    fs::permissions(input, readable);
+    check_rejected(
+        run_unprivileged({"--store", "sqlite:" + (dir / "new.db").string(), "import", input.string()}),
+        "the folder " + dir.string() + " is read-only"
+    );
+    fs::remove(input);
+    BOOST_TEST(!fs::exists(dir / "new.db"));
+    BOOST_TEST((asched::test::file_bytes(db) == before));
+    fs::permissions(dir, perms::owner_all);
+}
+
+#ifdef ASCHED_DEMO_PATH
+// The demo reads the file before its scheduler starts and prints every quarantined row with its reason: the rows
+// quarantined before, and those its read moved there.
+BOOST_AUTO_TEST_CASE(the_demo_prints_every_quarantined_row_with_its_reason)
+{
+    {
+        test_store s(db);
+        s.add(make_job("gone", "Gone", R"({"type":"interval","hours":1})", at("2026-07-01T13:00:00Z")));
+        s.quarantine("gone", "task 'old_task' is not registered");
+    }
+    insert_raw_row(db, "broken", "not json");
+    const auto r = asched::test::run_program(ASCHED_DEMO_PATH, {"--store", db.string(), "--duration", "0"});
+    BOOST_TEST(r.status == 0, r.err);
+    const auto lines = r.lines();
+    const auto has = [&](const std::string& line) { return std::ranges::find(lines, line) != lines.end(); };
+    BOOST_TEST(has("Quarantined in " + db.string() + ": job 'gone': task 'old_task' is not registered"), r.out);
+    BOOST_TEST(
+        has("Quarantined in " + db.string() +
+            " (just now, by this read): job 'broken': the stored job document is not JSON: syntax error"),
+        r.out
+    );
+    // The scheduler never loads them: the quarantine still has both, and the jobs table neither
+    test_store s(db);
+    BOOST_TEST(s.store.quarantined().size() == 2u);
+    BOOST_TEST(!s.find("broken").has_value());
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <random>
@@ -39,6 +40,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/damaged_files.hpp"
 #include "common/mock_scheduler.hpp"
 #include "common/temp_dir.hpp"
 #include "common/thread_sync.hpp"
@@ -757,6 +759,164 @@ BOOST_AUTO_TEST_CASE(throughput_of_20000_concurrent_durable_adds)
     );
 }
 
+// ---- issue 15: reading never writes, a store that cannot be written is refused, add_all is all or nothing --------
+
+BOOST_AUTO_TEST_CASE(add_all_writes_every_job_or_none)
+{
+    store_under_test<sqlite_kind> s;
+    BOOST_TEST(!s.add(job("b", at("2026-01-05T10:00:00Z"))));
+    // The job in the middle conflicts: nothing is written, and its code says which
+    const std::vector<job_description> jobs{job("a", std::nullopt), job("b", std::nullopt), job("c", std::nullopt)};
+    const auto refused = s.store->add_all(jobs, false);
+    BOOST_TEST_REQUIRE(refused.size() == 3u);
+    BOOST_TEST(!refused[0]);
+    BOOST_TEST(refused[1] == error_code(errc::conflicting_job_id));
+    BOOST_TEST(!refused[2]);
+    BOOST_TEST(ids_of(s.all_jobs().jobs) == ids{"b"});
+    // Once the conflict is gone, the same call does it all
+    BOOST_TEST(!s.remove("b"));
+    for (const auto& ec : s.store->add_all(jobs, false))
+        BOOST_TEST(!ec);
+    BOOST_TEST(ids_of(s.all_jobs().jobs) == (ids{"a", "b", "c"}));
+    // replace_existing: every id may exist
+    for (const auto& ec : s.store->add_all(jobs, true))
+        BOOST_TEST(!ec);
+    BOOST_TEST(s.all_jobs().jobs.size() == 3u);
+    // An invalid description throws before anything is queued
+    auto invalid = job("d", std::nullopt);
+    invalid.max_instances = 0;
+    BOOST_CHECK_THROW(s.store->add_all({job("e", std::nullopt), invalid}, false), asched::invalid_job_document);
+    BOOST_TEST(s.all_jobs().jobs.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_read_only_store_reports_unloadable_rows_and_writes_nothing)
+{
+    temp_dir tmp;
+    {
+        store_under_test<sqlite_kind> s;
+        BOOST_TEST(!s.add(job("good", at("2026-01-05T10:00:00Z"))));
+        write_rows(s.tmp.db, {insert_row("not-json", std::nullopt, "{oops")});
+        s.store->close();
+        fs::copy_file(s.tmp.db, tmp.db);
+    }
+    const std::string before = asched::test::file_bytes(tmp.db);
+    boost::asio::io_context ctx;
+    sqlite_job_store reader(ctx.get_executor(), {.path = tmp.db, .read_only = true, .change_poll = 0ms});
+    BOOST_CHECK_NO_THROW(reader.wait_open());
+    auto [ec, listing] = complete<error_code, job_listing>(ctx, [&](auto cb) { reader.async_all_jobs(cb); });
+    BOOST_TEST(!ec);
+    BOOST_TEST(ids_of(listing.jobs) == ids{"good"});
+    BOOST_TEST(ids_of(listing.quarantined) == ids{"not-json"});
+    // Reported, not moved: the next read meets it again, and the quarantine table is empty
+    auto [ec2, again] = complete<error_code, job_listing>(ctx, [&](auto cb) { reader.async_all_jobs(cb); });
+    BOOST_TEST(ids_of(again.quarantined) == ids{"not-json"});
+    BOOST_TEST(reader.quarantined().empty());
+    // Every write fails with SQLite's own code
+    auto [add_ec] = complete<error_code>(ctx, [&](auto cb) { reader.async_add(job("new", std::nullopt), false, cb); });
+    BOOST_TEST(add_ec.category().name() == std::string("sqlite"));
+    BOOST_TEST((add_ec.value() & 0xff) == SQLITE_READONLY);
+    BOOST_CHECK_THROW(reader.add_all({job("new", std::nullopt)}, false), std::system_error);
+    // check() reads everything, changing nothing
+    const auto report = reader.check();
+    BOOST_TEST(report.integrity == "ok");
+    BOOST_TEST(report.jobs == 2u);
+    BOOST_TEST(ids_of(report.unreadable) == ids{"not-json"});
+    BOOST_TEST(!report.ok());
+    reader.close();
+    BOOST_TEST((asched::test::file_bytes(tmp.db) == before));
+}
+
+BOOST_AUTO_TEST_CASE(a_read_only_open_refuses_a_missing_empty_or_foreign_file_and_leaves_it_as_it_was)
+{
+    temp_dir tmp;
+    const auto open_error = [](const fs::path& path) {
+        boost::asio::io_context ctx;
+        sqlite_job_store reader(ctx.get_executor(), {.path = path, .read_only = true, .change_poll = 0ms});
+        return asched::test::what_of<std::system_error>([&] { reader.wait_open(); });
+    };
+    BOOST_TEST(contains(open_error(tmp.dir / "missing.db"), "no such file"));
+    BOOST_TEST(!fs::exists(tmp.dir / "missing.db"));
+    const fs::path empty = tmp.dir / "empty.db";
+    std::ofstream{empty};
+    BOOST_TEST(contains(open_error(empty), "the file is empty (0 bytes)"));
+    BOOST_TEST(fs::file_size(empty) == 0u);
+    const fs::path text = tmp.dir / "notes.txt";
+    std::ofstream{text} << "these are not jobs\n";
+    const auto message = open_error(text);
+    BOOST_TEST(contains(message, text.string()), message);
+    BOOST_TEST(contains(message, "not a SQLite database"), message);
+    BOOST_TEST(asched::test::file_bytes(text) == "these are not jobs\n");
+    for (const auto& name : {"empty.db", "notes.txt"})
+        for (const auto& suffix : {"-wal", "-shm", "-journal"})
+            BOOST_TEST(!fs::exists(tmp.dir / (std::string(name) + suffix)), name << suffix);
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_file_is_refused_for_writing_and_checked_read_only)
+{
+    store_under_test<sqlite_kind> s;
+    BOOST_TEST(!s.add(job("a", at("2026-01-05T10:00:00Z"))));
+    s.store->close();
+    asched::test::damage_table(s.tmp.db);
+    const std::string before = asched::test::file_bytes(s.tmp.db);
+    boost::asio::io_context ctx;
+    {
+        sqlite_job_store writer(ctx.get_executor(), {.path = s.tmp.db, .change_poll = 0ms});
+        const auto message = asched::test::what_of<std::system_error>([&] { writer.wait_open(); });
+        BOOST_TEST(contains(message, s.tmp.db.string()), message);
+        BOOST_TEST(contains(message, "the file is damaged (PRAGMA quick_check: "), message);
+        auto [ec] = complete<error_code>(ctx, [&](auto cb) { writer.async_add(job("b", std::nullopt), false, cb); });
+        BOOST_TEST(ec.value() == SQLITE_CORRUPT);
+    }
+    {
+        // A verified read-only open refuses it too
+        sqlite_job_store reader(ctx.get_executor(), {.path = s.tmp.db, .read_only = true, .change_poll = 0ms});
+        BOOST_TEST(contains(asched::test::what_of<std::system_error>([&] { reader.wait_open(); }), "damaged"));
+    }
+    {
+        sqlite_job_store checker(
+            ctx.get_executor(),
+            {.path = s.tmp.db, .read_only = true, .verify_at_open = false, .change_poll = 0ms}
+        );
+        BOOST_CHECK_NO_THROW(checker.wait_open());
+        const auto report = checker.check();
+        BOOST_TEST(report.integrity != "ok");
+        BOOST_TEST(!report.ok());
+    }
+    BOOST_TEST((asched::test::file_bytes(s.tmp.db) == before));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_or_folder_that_cannot_be_written_is_refused_at_open)
+{
+    if (::geteuid() == 0)
+    {
+        // Root writes through permission bits; test_cli_jobs runs the same refusals as an unprivileged user
+        BOOST_TEST_MESSAGE("skipped: running as root, where file permissions do not stop writes");
+        return;
+    }
+    temp_dir tmp;
+    {
+        store_under_test<sqlite_kind> s;
+        BOOST_TEST(!s.add(job("a", at("2026-01-05T10:00:00Z"))));
+        s.store->close();
+        fs::copy_file(s.tmp.db, tmp.db);
+    }
+    boost::asio::io_context ctx;
+    const auto open_error = [&](bool read_only) {
+        sqlite_job_store store(ctx.get_executor(), {.path = tmp.db, .read_only = read_only, .change_poll = 0ms});
+        return asched::test::what_of<std::system_error>([&] { store.wait_open(); });
+    };
+    fs::permissions(tmp.db, fs::perms::owner_read);
+    auto message = open_error(false);
+    BOOST_TEST(contains(message, tmp.db.string() + ": cannot open for writing: the file is read-only"), message);
+    BOOST_TEST(open_error(true) == "<no exception>");  // read only on purpose
+    fs::permissions(tmp.db, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(tmp.dir, fs::perms::owner_read | fs::perms::owner_exec);
+    message = open_error(false);
+    BOOST_TEST(contains(message, "the folder " + tmp.dir.string() + " is read-only"), message);
+    BOOST_TEST(open_error(true) == "<no exception>");  // no -wal file: read without one
+    fs::permissions(tmp.dir, fs::perms::owner_all);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---- open_job_store ---------------------------------------------------------------------------------------------
@@ -803,6 +963,28 @@ BOOST_AUTO_TEST_CASE(a_relative_path_is_taken_as_written)
     });
     BOOST_TEST(contains(message, "sqlite store " + name + ": cannot open: no such file"));
     BOOST_TEST(!fs::exists(name));
+}
+
+BOOST_AUTO_TEST_CASE(open_options_open_a_sqlite_file_read_only)
+{
+    temp_dir tmp;
+    boost::asio::io_context ctx;
+    const std::string url = "sqlite:" + tmp.db.string();
+    // Read only never creates
+    const auto message = asched::test::what_of<std::system_error>([&] {
+        asched::open_job_store(ctx.get_executor(), url, {.read_only = true});
+    });
+    BOOST_TEST(contains(message, "cannot open: no such file"), message);
+    BOOST_TEST(!fs::exists(tmp.db));
+    asched::open_job_store(ctx.get_executor(), url, {.scheduler_lock = false})->close();
+    const auto reader = asched::open_job_store(ctx.get_executor(), url, {.read_only = true});
+    auto* sqlite = dynamic_cast<sqlite_job_store*>(reader.get());
+    BOOST_TEST_REQUIRE(sqlite != nullptr);
+    BOOST_TEST(sqlite->options().read_only);
+    BOOST_TEST(sqlite->options().verify_at_open);
+    auto [ec] = complete<error_code>(ctx, [&](auto cb) { reader->async_add(job("a", std::nullopt), false, cb); });
+    BOOST_TEST((ec.value() & 0xff) == SQLITE_READONLY);
+    reader->close();
 }
 
 BOOST_AUTO_TEST_CASE(anything_else_is_refused_naming_the_url_and_the_accepted_forms)

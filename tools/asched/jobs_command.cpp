@@ -24,7 +24,6 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -45,9 +44,12 @@ const char* const jobs_usage =
     "\n"
     "commands:\n"
     "  list           one line a job: id, name, trigger, next run time (in the trigger's zone; UTC when it names\n"
-    "                 none), state (scheduled or paused); then how many jobs are quarantined, if any\n"
+    "                 none), state (scheduled or paused); then a line for each row that cannot be loaded, and how\n"
+    "                 many jobs are quarantined, if any\n"
     "  quarantined    the jobs that cannot be loaded, with the reason\n"
     "  show ID        the job's JSON document, then its trigger and next run time\n"
+    "  check          checks the file (PRAGMA integrity_check, and that every job row can be loaded) and reports;\n"
+    "                 exit status 0: sound, 1: problems found (listed), 2: the file cannot be opened\n"
     "  pause ID       pauses the job: it has no next run time until resumed\n"
     "  resume ID      resumes the job: its next run time is its trigger's first fire time from now (a date trigger\n"
     "                 whose date has passed keeps it: the scheduler treats that run as a misfire)\n"
@@ -57,7 +59,8 @@ const char* const jobs_usage =
     "                 starts on the file, and only if that is within the job's misfire grace time\n"
     "  export         prints the export document of every job: {\"version\": 1, \"jobs\": [...]}\n"
     "  import FILE    adds every job of an export document read from FILE (- for stdin), creating the store's\n"
-    "                 file if it is missing. If any id already exists, nothing is imported unless --replace is given\n"
+    "                 file if it is missing: all or nothing, in one transaction. If any id already exists,\n"
+    "                 nothing is imported unless --replace is given; after a failure, running it again does it all\n"
     "\n"
     "options:\n"
     "  --store URL    the job store: sqlite:PATH (relative or absolute) or sqlite:///ABSOLUTE/PATH. The file must\n"
@@ -66,17 +69,31 @@ const char* const jobs_usage =
     "  --             ends the options: an ID after it may start with '-'\n"
     "  -h, --help     prints this text\n"
     "\n"
-    "Exit status: 0 on success; 2 after one line on stderr (bad arguments, a store that cannot be opened, an unknown\n"
-    "id, a bad import document).\n";
+    "list, quarantined, show, export and check open the file read only and never write to it: a missing, empty or\n"
+    "non-SQLite file is an error and stays as it was, and a row that cannot be loaded is reported, not moved to the\n"
+    "quarantine (a scheduler does that). Only check opens a file that fails PRAGMA quick_check; no command writes\n"
+    "into one.\n"
+    "\n"
+    "Exit status: 0 on success; 1 when check found problems; 2 after one line on stderr (bad arguments, a store\n"
+    "that cannot be opened, an unknown id, a bad import document), or after one line per job import could not\n"
+    "write and a last line saying nothing was written.\n";
 
 namespace {
 
 using boost::system::error_code;
 
-/// A reason to stop with status 2; the message is printed after `asched jobs: `.
+/// A reason to stop with status 2; the message is printed after `asched jobs: `, after the `details` (one line
+/// each, the same prefix), which say what failed where one message cannot (one line per job import refused).
 struct failure : std::runtime_error
 {
     using std::runtime_error::runtime_error;
+
+    failure(std::vector<std::string> details_lines, const std::string& message)
+        : std::runtime_error(message), details(std::move(details_lines))
+    {
+    }
+
+    std::vector<std::string> details;
 };
 
 // ---- arguments -----------------------------------------------------------------------------------------------------
@@ -97,8 +114,9 @@ constexpr command_spec commands[] = {
     {"run-now", "ID"},
     {"export", nullptr},
     {"import", "FILE"},
+    {"check", nullptr},
 };
-constexpr const char* known_commands = "list, quarantined, show, pause, resume, remove, run-now, export, import";
+constexpr const char* known_commands = "list, quarantined, show, pause, resume, remove, run-now, export, import, check";
 
 struct jobs_arguments
 {
@@ -198,11 +216,24 @@ std::tuple<error_code, Results...> run_one(boost::asio::io_context& ctx, Start&&
     return std::move(*result);
 }
 
+/// How a command opens the file.
+enum class access
+{
+    /// Read only, refusing a file that fails PRAGMA quick_check: list, quarantined, show, export.
+    read,
+    /// Read only, opening a damaged file too: check.
+    read_damaged,
+    /// For writing; a missing file is an error: pause, resume, remove, run-now.
+    write,
+    /// For writing, creating a missing file: import.
+    write_or_create,
+};
+
 /// An open store and the io_context its operations complete on.
 class session
 {
 public:
-    session(const std::string& url, bool create) : url_(url)
+    session(const std::string& url, access how) : url_(url)
     {
         if (!url.starts_with("sqlite:"))
             throw failure(
@@ -214,7 +245,17 @@ public:
         try
         {
             // No scheduler lock: the command works beside a running scheduler
-            store_ = open_job_store(ctx_.get_executor(), url, false, create);
+            const bool read_only = how == access::read || how == access::read_damaged;
+            store_ = open_job_store(
+                ctx_.get_executor(),
+                url,
+                {
+                    .scheduler_lock = false,
+                    .create = how == access::write_or_create,
+                    .read_only = read_only,
+                    .verify_at_open = how != access::read_damaged,
+                }
+            );
         }
         catch (const std::invalid_argument& e)
         {
@@ -259,6 +300,25 @@ public:
         return std::move(*found);
     }
 
+    /// The job of that id, for reading: a row that cannot be loaded is named with the reason (a read-only file
+    /// leaves it in place, so it is in neither the jobs found nor the quarantine).
+    job_description readable(const std::string& id)
+    {
+        auto [ec, found] = run_one<std::optional<job_description>>(ctx_, [&](auto handler) {
+            store_->async_find(id, handler);
+        });
+        check(ec, "cannot read job '" + id + "'");
+        if (found)
+            return std::move(*found);
+        for (const auto& bad : all_jobs().quarantined)
+            if (bad.id == id)
+                throw failure(
+                    "job '" + id + "' in " + url_ + " cannot be loaded: " + bad.reason + " (asched jobs --store " +
+                    url_ + " check reports on the file)"
+                );
+        no_such_job(id);
+    }
+
     void update(const job_description& job)
     {
         auto [ec] = run_one<>(ctx_, [&](auto handler) { store_->async_update(job, handler); });
@@ -275,15 +335,22 @@ public:
         check(ec, "cannot remove job '" + id + "'");
     }
 
-    /// Adds the jobs concurrently (they share commits); returns each one's result, in order.
+    /// Adds the jobs in one transaction, all or none; returns each one's result, in order (all zero: written).
     std::vector<error_code> add_all(const std::vector<job_description>& jobs, bool replace)
     {
-        std::vector<error_code> results(jobs.size());
-        for (std::size_t i = 0; i < jobs.size(); ++i)
-            store_->async_add(jobs[i], replace, [&results, i](error_code ec) { results[i] = ec; });
-        ctx_.restart();
-        ctx_.run();
-        return results;
+        return sqlite_->add_all(jobs, replace);  // std::system_error: the transaction failed, nothing written
+    }
+
+    sqlite_check_report check_file()
+    {
+        try
+        {
+            return sqlite_->check();
+        }
+        catch (const std::system_error& e)
+        {
+            throw failure(e.what());
+        }
     }
 
     std::vector<quarantined_job> quarantined()
@@ -346,6 +413,13 @@ std::string next_run_text(const job_description& job)
 std::string quarantine_note(std::size_t count, const std::string& url)
 {
     return plural(count, "quarantined job") + " (cannot be loaded): see asched jobs --store " + url + " quarantined";
+}
+
+/// A row a read-only command met and could not load: reported, left in place (a scheduler quarantines it).
+std::string unreadable_note(const quarantined_job& bad)
+{
+    return "job '" + single_line(bad.id) +
+           "' cannot be loaded (a scheduler on the file quarantines it): " + single_line(bad.reason);
 }
 
 /// The first fire time of a job resumed at `now`, as the scheduler computes it: a date trigger answers its run date
@@ -432,7 +506,9 @@ void list_jobs(session& s, std::ostream& out)
             );
         print_table(out, rows);
     }
-    // After the listing: rows it could not read are quarantined by now
+    // Read only: the rows the listing could not load are still among the jobs, so they are named here
+    for (const auto& bad : listing.quarantined)
+        out << unreadable_note(bad) << '\n';
     if (const std::size_t count = s.quarantined().size())
         out << quarantine_note(count, s.url()) << '\n';
 }
@@ -453,7 +529,7 @@ void list_quarantined(session& s, std::ostream& out)
 
 void show_job(session& s, const std::string& id, std::ostream& out)
 {
-    const job_description job = s.existing(id);
+    const job_description job = s.readable(id);
     out << pretty_json(to_document(job)) << '\n';
     out << "trigger: " << single_line(job.trigger.describe())
         << "; next run time: " << (job.paused ? "none (paused)" : next_run_text(job)) << '\n';
@@ -508,7 +584,9 @@ void export_jobs(session& s, std::ostream& out, std::ostream& notes)
 {
     const job_listing listing = s.all_jobs();
     out << pretty_json(export_document(listing.jobs)) << '\n';
-    // stdout holds the document alone; quarantined jobs are not in it, which stderr says
+    // stdout holds the document alone; the jobs that cannot be loaded are not in it, which stderr says
+    for (const auto& bad : listing.quarantined)
+        notes << "asched jobs: note: not exported: " << unreadable_note(bad) << '\n';
     if (const std::size_t count = s.quarantined().size())
         notes << "asched jobs: note: not exported: " << quarantine_note(count, s.url()) << '\n';
 }
@@ -535,38 +613,88 @@ void import_jobs(const jobs_arguments& a, std::istream& in, std::ostream& out)
                 "' appears twice (also jobs[" + std::to_string(it->second) + "])"
             );
 
-    session s(a.store_url, true);
-    std::set<std::string> existing;
-    for (const auto& job : s.all_jobs().jobs)
-        if (positions.contains(job.id))
-            existing.insert(job.id);
-    if (!existing.empty() && !a.replace)
+    session s(a.store_url, access::write_or_create);
+    std::size_t replaced = 0;
+    if (a.replace)
+        for (const auto& job : s.all_jobs().jobs)
+            replaced += positions.contains(job.id) ? 1 : 0;
+    std::vector<error_code> results;
+    try
     {
-        std::string ids;
-        for (const auto& id : existing)
-            ids += (ids.empty() ? "'" : ", '") + id + "'";
-        throw failure(
-            "import " + source + ": " + plural(existing.size(), "job") + " already in " + s.url() + ": " + ids +
-            "; nothing imported (--replace replaces them)"
-        );
+        results = s.add_all(jobs, a.replace);
     }
-    const auto results = s.add_all(jobs, a.replace);
+    catch (const std::system_error& e)
+    {
+        throw failure("import " + source + ": " + e.what() + "; nothing was written to " + s.url());
+    }
+    std::vector<std::string> refused;
     for (std::size_t i = 0; i < results.size(); ++i)
         if (results[i])
         {
-            const std::size_t done = static_cast<std::size_t>(std::count(results.begin(), results.end(), error_code{}));
             const std::string why = results[i] == errc::conflicting_job_id
-                                        ? std::string("the id was added meanwhile (--replace replaces it)")
-                                        : s.describe(results[i]);
-            throw failure(
-                "import " + source + ": imported " + std::to_string(done) + " of " + plural(jobs.size(), "job") +
-                "; job '" + jobs[i].id + "' (jobs[" + std::to_string(i) + "]): " + why
+                                        ? "the id is already in " + s.url() + " (--replace replaces it)"
+                                        : results[i].message();
+            refused.push_back(
+                "import " + source + ": job '" + single_line(jobs[i].id) + "' (jobs[" + std::to_string(i) + "]): " + why
             );
         }
+    if (!refused.empty())
+    {
+        const std::size_t count = refused.size();
+        throw failure(
+            std::move(refused),
+            "import " + source + ": nothing was written to " + s.url() + " (" + std::to_string(count) + " of " +
+                plural(jobs.size(), "job") + " refused; the import is all or nothing)"
+        );
+    }
     out << "imported " << plural(jobs.size(), "job") << " into " << s.url();
-    if (!existing.empty())
-        out << " (" << existing.size() << " replaced)";
+    if (replaced != 0)
+        out << " (" << replaced << " replaced)";
     out << '\n';
+}
+
+/// `check`: returns the exit status, 0 when the file is sound, 1 when the report lists problems.
+int check_store(session& s, std::ostream& out)
+{
+    const sqlite_check_report report = s.check_file();
+    std::size_t problems = 0;
+    if (report.integrity == "ok")
+        out << s.url() << ": integrity_check: ok\n";
+    else
+    {
+        // SQLite's list, one problem a line
+        std::istringstream lines(report.integrity);
+        for (std::string line; std::getline(lines, line);)
+        {
+            if (line.starts_with("*** in database"))
+                continue;  // SQLite's heading, not a problem
+            ++problems;
+            out << s.url() << ": integrity_check: " << single_line(line) << '\n';
+        }
+    }
+    if (!report.read_error.empty())
+    {
+        ++problems;
+        out << s.url() << ": cannot read the jobs: " << single_line(report.read_error) << '\n';
+    }
+    else
+    {
+        for (const auto& bad : report.unreadable)
+            out << s.url() << ": " << unreadable_note(bad) << '\n';
+        problems += report.unreadable.size();
+        out << s.url() << ": " << plural(report.jobs, "job") << " read, " << (report.jobs - report.unreadable.size())
+            << " loadable";
+        if (report.quarantined != 0)
+            out << "; " << quarantine_note(report.quarantined, s.url());
+        out << '\n';
+    }
+    if (report.ok())
+    {
+        out << s.url() << ": sound\n";
+        return 0;
+    }
+    out << s.url() << ": " << plural(problems, "problem") << " found\n";
+    return 1;
 }
 
 }  // namespace
@@ -575,6 +703,7 @@ int run_jobs_command(const std::vector<std::string>& args, std::istream& in, std
 {
     std::ostringstream text;  // written out only on success, so a failure prints nothing on stdout
     std::ostringstream notes;
+    int status = 0;
     try
     {
         const jobs_arguments a = parse_arguments(args);
@@ -586,9 +715,17 @@ int run_jobs_command(const std::vector<std::string>& args, std::istream& in, std
         }
         if (a.command == "import")
             import_jobs(a, in, text);
+        else if (a.command == "check")
+        {
+            session s(a.store_url, access::read_damaged);
+            status = check_store(s, text);
+        }
         else
         {
-            session s(a.store_url, false);  // a missing file is an error, never a new empty store
+            // A missing file is an error, never a new empty store; reading commands open it read only
+            const bool reads = a.command == "list" || a.command == "quarantined" || a.command == "show" ||
+                               a.command == "export";
+            session s(a.store_url, reads ? access::read : access::write);
             if (a.command == "list")
                 list_jobs(s, text);
             else if (a.command == "quarantined")
@@ -607,6 +744,13 @@ int run_jobs_command(const std::vector<std::string>& args, std::istream& in, std
                 export_jobs(s, text, notes);
         }
     }
+    catch (const failure& e)
+    {
+        for (const auto& line : e.details)
+            err << "asched jobs: " << single_line(line) << '\n';
+        err << "asched jobs: " << single_line(e.what()) << '\n';
+        return 2;
+    }
     catch (const std::exception& e)
     {
         err << "asched jobs: " << single_line(e.what()) << '\n';
@@ -615,7 +759,7 @@ int run_jobs_command(const std::vector<std::string>& args, std::istream& in, std
     out << text.str();
     out.flush();
     err << notes.str();
-    return 0;
+    return status;
 }
 
 }  // namespace asched::tools

@@ -20,7 +20,7 @@ constexpr const char* usage =
     "  --tz       the zone for a trigger that names none. Default: UTC\n"
     "\n"
     "usage: asched jobs --store sqlite:PATH <list | quarantined | show ID | pause ID | resume ID | remove ID |\n"
-    "                                        run-now ID | export | import FILE [--replace]>\n"
+    "                                        run-now ID | export | import FILE [--replace] | check>\n"
     "\n"
     "  shows and edits the jobs in a SQLite job store, also beside a running scheduler (see asched jobs --help)\n";
 
