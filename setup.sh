@@ -5,8 +5,8 @@
 #                     (examples/demo.cpp) for 10 seconds
 #   ./setup.sh test   installs the missing Debian packages, then runs every check: the Release build and its tests,
 #                     the AddressSanitizer + UndefinedBehaviorSanitizer build and its tests, the callgrind check of
-#                     instructions per run and per fire time, the Doxygen check and the clang-format check. Exits
-#                     non-zero if any of them fails.
+#                     instructions per run and per fire time, the Doxygen check, the clang-format check and the
+#                     libFuzzer targets (fuzz/run, FUZZ_SECONDS each, default 60). Exits non-zero if any fails.
 #
 # Running it again is cheap: installed packages are skipped and the builds are incremental (ccache, Ninja).
 set -euo pipefail
@@ -18,6 +18,7 @@ PACKAGES=(
     libhowardhinnant-date-dev tzdata libsqlite3-dev
     libpq-dev postgresql
     doxygen clang-format valgrind
+    clang libclang-rt-14-dev
 )
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,7 +39,7 @@ usage() {
     cat >&2 <<'EOF'
 usage: ./setup.sh demo | test
   demo   install what is missing, build Release (build/release), run the main example for 10 s (DEMO_DURATION)
-  test   install what is missing, then build and run every test: Release, ASan/UBSan, Doxygen and format checks
+  test   install what is missing, then build and run every test: Release, ASan/UBSan, callgrind, Doxygen, format, fuzz
 EOF
     exit 2
 }
@@ -161,6 +162,12 @@ check_format() {
     say "clang-format: all files are formatted"
 }
 
+check_fuzz() {
+    # The libFuzzer targets (clang, ASan + UBSan) in build/fuzz: each replays its seeds in fuzz/corpus, then fuzzes
+    # for FUZZ_SECONDS (default 60) seconds; a crash, a sanitizer report or a failed property fails the check
+    "$ROOT/fuzz/run" "${FUZZ_SECONDS:-60}"
+}
+
 # run_check NAME FUNCTION: runs FUNCTION in a subshell with errexit, records whether it passed, and carries on
 RESULTS=()
 FAILED=()
@@ -199,6 +206,7 @@ main() {
         run_check "instruction counts (callgrind)" check_instructions
         run_check "doxygen" check_doxygen
         run_check "clang-format" check_format
+        run_check "fuzz targets (libFuzzer, $((5 * ${FUZZ_SECONDS:-60})) s)" check_fuzz
         local line
         say "summary:"
         for line in "${RESULTS[@]}"; do
