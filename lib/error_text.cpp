@@ -84,17 +84,27 @@ std::string shown(std::string_view text, std::size_t i, std::size_t length)
 std::string quote_input(std::string_view text, std::size_t limit)
 {
     std::string out;
-    std::size_t characters = 0;
     for (std::size_t i = 0; i < text.size();)
     {
-        if (characters == limit)
-            return out + "...";
         const std::size_t length = utf8_sequence_length(text, i);
-        out += shown(text, i, length);
-        ++characters;
+        const std::string piece = shown(text, i, length);
+        if (out.size() + piece.size() > limit)
+            return out + "...";
+        out += piece;
         i += length == 0 ? 1 : length;
     }
     return out;
+}
+
+std::string printable_line(std::string_view line)
+{
+    bool plain = true;
+    for (const char c : line)
+        plain = plain && static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    if (plain)
+        return std::string(line);
+    return is_valid_utf8(line) && !has_control_character(line) ? std::string(line)
+                                                               : quote_input(line, std::string_view::npos);
 }
 
 bool is_valid_utf8(std::string_view text) noexcept

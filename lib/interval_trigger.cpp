@@ -128,6 +128,13 @@ std::shared_ptr<const trigger_impl> decode_interval_trigger(const boost::json::o
     // Each unit, then their sum, at most the domain's span; blamed on the key that carries it past
     constexpr double span_seconds = static_cast<double>(max_duration.count()) / 1e6;
     double total_seconds = 0;
+    const char* last_key = "seconds";
+    const auto too_long = [&](const char* key) {
+        in.fail(
+            key,
+            "value " + describe_json_value(*json.if_contains(key)) + " makes the interval " + longer_than_domain()
+        );
+    };
     const std::pair<const char*, double> units[] =
         {{"weeks", 604800}, {"days", 86400}, {"hours", 3600}, {"minutes", 60}, {"seconds", 1}};
     for (const auto& [name, size] : units)
@@ -136,14 +143,14 @@ std::shared_ptr<const trigger_impl> decode_interval_trigger(const boost::json::o
             if (*n < 0)
                 in.fail(name, "must not be negative, got " + describe_json_value(*json.if_contains(name)));
             total_seconds += *n * size;
+            last_key = name;
             if (total_seconds > span_seconds)
-                in.fail(
-                    name,
-                    "value " + describe_json_value(*json.if_contains(name)) + " makes the interval " +
-                        longer_than_domain()
-                );
+                too_long(name);
         }
     const auto interval = microseconds{std::llround(total_seconds * 1e6)};
+    // A double cannot tell the span from the span plus a microsecond: the exact count decides
+    if (interval > max_duration)
+        too_long(last_key);
     if (interval.count() <= 0)
         in.fail("seconds", "the interval must be longer than zero (give weeks, days, hours, minutes or seconds)");
     return std::make_shared<interval_trigger_impl>(interval, in.options(zone), true);

@@ -54,6 +54,7 @@
 #endif
 
 #include "compact_string.hpp"
+#include "error_text.hpp"
 #include "exception_text.hpp"
 #include "job_index.hpp"
 #include "record_pool.hpp"
@@ -870,6 +871,19 @@ public:
                     "' keeps jobs as data, so the new task needs a name (register_task)"
             );
         executor_slot* ex = changes.executor ? &existing_slot(*changes.executor) : r.executor;
+        // The new trigger's first fire time before anything changes: a trigger that throws (an exhausted `and`)
+        // leaves the job exactly as it was
+        std::optional<trigger> new_trigger;
+        std::optional<instant> new_first;
+        const bool recompute = changes.trigger && r.next_run_time && !changes.next_run_time;
+        if (changes.trigger)
+        {
+            new_trigger = std::move(*changes.trigger);
+            apply_default_zone(*new_trigger);
+            // A paused job stays paused; a pending one gets its time at start
+            if (recompute)
+                new_first = first_fire_time(*new_trigger, Clocks::now());
+        }
 
         r.executor = ex;
         if (changes.name)
@@ -891,13 +905,11 @@ public:
                 arguments.kwargs = std::move(*changes.kwargs);
             r.extra().arguments = std::make_shared<const job_arguments>(std::move(arguments));
         }
-        if (changes.trigger)
+        if (new_trigger)
         {
-            r.when = std::move(*changes.trigger);
-            apply_default_zone(r.when);
-            // A paused job stays paused; a pending one gets its time at start
-            if (r.next_run_time && !changes.next_run_time)
-                r.next_run_time = first_fire_time(r.when, Clocks::now());
+            r.when = std::move(*new_trigger);
+            if (recompute)
+                r.next_run_time = new_first;
         }
         if (changes.next_run_time)
         {
@@ -912,12 +924,14 @@ public:
     job reschedule_job(std::string_view id, trigger when, std::string_view jobstore)
     {
         record& r = existing(id, jobstore);
+        apply_default_zone(when);
+        // Computed before anything changes: a trigger that throws leaves the job as it was
+        const std::optional<instant> first = started_ ? first_fire_time(when, Clocks::now()) : std::optional<instant>{};
         r.when = std::move(when);
-        apply_default_zone(r.when);
         if (started_)
         {
             r.pending = false;
-            r.next_run_time = first_fire_time(r.when, Clocks::now());
+            r.next_run_time = first;
         }
         else
         {
@@ -3034,8 +3048,9 @@ private:
 
     void log(log_level level, const std::string& line) const
     {
+        // Lines carry text from stores and other processes (a quarantined row's id): always one line, escaped
         if (level >= log_threshold_ && options_.log)
-            options_.log(level, line);
+            options_.log(level, detail::printable_line(line));
     }
 
     boost::asio::any_io_executor executor_;

@@ -7,21 +7,22 @@
 ///
 /// Which exception each kind of bad input raises (every one derives from `std::invalid_argument`, so one handler
 /// catches all bad input; `what()` is always one line, names the field or parameter as the interface used spells it,
-/// the offending value with control characters escaped and cut after 60 characters, and why):
+/// the offending value with control characters escaped and cut after 60 bytes, and why):
 ///
 /// | bad input | exception |
 /// | --- | --- |
-/// | a trigger: its JSON form, a crontab string, a C++ trigger's constructor arguments | @ref invalid_trigger |
-/// | ISO 8601 text, or a datetime outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z | @ref invalid_datetime |
-/// | a time zone name the tz database does not know | @ref unknown_time_zone |
-/// | a job id (empty, too long, not UTF-8, a control character) | @ref invalid_job_id |
-/// | a job document or export document | `invalid_job_document` (job_document.hpp) |
-/// | scheduler options, executor settings, a job store URL | `std::invalid_argument` |
+/// | a trigger: its JSON form, a crontab string, a C++ trigger's constructor arguments | @ref asched::invalid_trigger |
+/// | ISO 8601 text, or a datetime outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z | @ref
+/// asched::invalid_datetime | | a time zone name the tz database does not know | @ref asched::unknown_time_zone | | a
+/// job id (empty, too long, not UTF-8, a control character) | @ref asched::invalid_job_id | | a job document or export
+/// document | `invalid_job_document` (job_document.hpp) | | scheduler options, executor settings, a job store URL |
+/// `std::invalid_argument` |
 ///
-/// Inside a trigger's JSON form, a bad datetime or zone is reported as @ref invalid_trigger naming its key; inside a
-/// job document, as `invalid_job_document` naming the field. Requests that are well-formed but cannot be carried out
-/// (an unknown job id, a conflicting id, the wrong state) raise @ref scheduler_error. At fire time, a trigger may
-/// raise @ref trigger_search_exhausted; the scheduler then pauses the job (`event_code::job_trigger_failed`).
+/// Inside a trigger's JSON form, a bad datetime or zone is reported as @ref asched::invalid_trigger naming its key;
+/// inside a job document, as `invalid_job_document` naming the field. Requests that are well-formed but cannot be
+/// carried out (an unknown job id, a conflicting id, the wrong state) raise @ref asched::scheduler_error. At fire time,
+/// a trigger may raise @ref asched::trigger_search_exhausted; the scheduler then pauses the job
+/// (`event_code::job_trigger_failed`).
 
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>

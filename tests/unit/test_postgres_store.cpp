@@ -5,11 +5,13 @@
 // by the server's clock, so the scheduler cases run on the system clocks with short intervals, and check what must
 // hold whatever the machine's speed: no run twice, no gap in a job's runs.
 
+#include <asched/job_document.hpp>
 #include <asched/postgres_job_store.hpp>
 #include <asched/scheduler.hpp>
 #include <asched/triggers.hpp>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -483,6 +485,105 @@ BOOST_AUTO_TEST_CASE(a_scheduler_rides_out_a_server_restart)
             BOOST_TEST((*it - *std::prev(it) == 200ms), job << " has a gap");
     }
     BOOST_TEST(runs.size() == 5u);
+}
+
+// One hostile document among 1,000 good ones in the shared table (issue 14): an `and` that would search 10^15
+// rounds, a run_date past the end of the domain, an id with a newline. They are quarantined, and every good job,
+// due two seconds after the rows were written, runs once at its time.
+BOOST_AUTO_TEST_CASE(hostile_documents_among_a_thousand_leave_every_good_job_firing)
+{
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    const instant due = now_s() + 3s;
+    const auto document_of = [&](const std::string& id) {
+        return boost::json::serialize(asched::to_document(job_description{
+            .id = id,
+            .task_name = "record",
+            .trigger = asched::interval_trigger(1h),
+            .next_run_time = due,
+        }));
+    };
+    {
+        // The store creates its tables; the rest goes in as another program would write it
+        postgres_job_store store(io.get_executor(), options_for(prefix));
+        BOOST_TEST(!await<>(io, [&](auto h) {
+                        store.async_add(due_job("created", now_s() + 1h), false, std::move(h));
+                    }).ec);
+        store.close();
+    }
+    const std::string due_sql = "to_timestamp(" + std::to_string(due.time_since_epoch().count() / 1000000) + ")";
+    run_sql(
+        io,
+        "INSERT INTO " + prefix + "_jobs (id, next_run_time, document) SELECT 'good-' || i, " + due_sql +
+            ", replace('" + document_of("@ID@") + "', '@ID@', 'good-' || i)::jsonb FROM generate_series(0, 999) i"
+    );
+    auto hostile = [&](const std::string& id, const std::string& trigger_json) {
+        auto doc = boost::json::parse(document_of(id)).as_object();
+        doc["trigger"] = boost::json::parse(trigger_json);
+        return boost::json::serialize(doc);
+    };
+    const std::vector<std::pair<std::string, std::string>> hostile_rows{
+        {"endless-and",
+         hostile(
+             "endless-and",
+             R"({"type":"and","triggers":[{"type":"cron","hour":"9"},{"type":"cron","hour":"10"}],)"
+             R"("max_iterations":1000000000000000})"
+         )},
+        {"past-the-end", hostile("past-the-end", R"({"type":"date","run_date":"9999-12-31T23:59:59-12:00"})")},
+        {"line\nbreak",
+         [&] {
+             auto doc = boost::json::parse(document_of("bad-id")).as_object();
+             doc["id"] = "line\nbreak";  // to_document checks ids: written as another program would
+             return boost::json::serialize(doc);
+         }()},
+    };
+    for (const auto& [id, document] : hostile_rows)
+    {
+        std::string quoted_id = id;
+        if (const auto nl = quoted_id.find('\n'); nl != std::string::npos)
+            quoted_id = "line' || chr(10) || 'break";
+        run_sql(
+            io,
+            "INSERT INTO " + prefix + "_jobs (id, next_run_time, document) VALUES ('" + quoted_id + "', " + due_sql +
+                ", '" + document + "')"
+        );
+    }
+
+    std::mutex mutex;
+    std::map<std::string, std::vector<instant>> runs;
+    std::set<std::string> quarantined;
+    asched::scheduler s(io);
+    s.register_task("record", [&](const asched::job_context& ctx) {
+        const std::lock_guard lock(mutex);
+        runs[ctx.job_id()].push_back(ctx.scheduled_run_time());
+    });
+    s.add_listener(
+        [&](const asched::event& e) { quarantined.insert(e.job_id); },
+        static_cast<asched::event_mask>(asched::event_code::job_quarantined)
+    );
+    s.add_jobstore("shared", std::make_shared<postgres_job_store>(io.get_executor(), options_for(prefix)));
+    s.start();
+    const auto good_runs = [&] {
+        const std::lock_guard lock(mutex);
+        return std::count_if(runs.begin(), runs.end(), [](const auto& r) { return r.first.starts_with("good-"); });
+    };
+    BOOST_TEST(run_until(
+        io,
+        [&] { return good_runs() == 1000 && quarantined.size() == 3u; },
+        60s
+    ));
+    s.shutdown();
+    run_until(
+        io,
+        [] { return false; },
+        200ms
+    );
+
+    BOOST_TEST(quarantined == (std::set<std::string>{"endless-and", "line\nbreak", "past-the-end"}));
+    const std::lock_guard lock(mutex);
+    for (const auto& [job, times] : runs)
+        if (job.starts_with("good-"))
+            BOOST_TEST(times == (std::vector<instant>{due}), job << " ran " << times.size() << " times");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

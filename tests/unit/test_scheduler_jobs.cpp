@@ -703,6 +703,28 @@ BOOST_AUTO_TEST_CASE(reschedule_job_gives_a_new_trigger_timed_from_now)
     BOOST_TEST(contains(what, "ghost"), what);
 }
 
+// A trigger whose first fire time cannot be found (two hours that never coincide, and few rounds to look) is refused
+// by reschedule_job and modify_job with the trigger's error, and the job keeps its old trigger and time.
+BOOST_AUTO_TEST_CASE(a_new_trigger_that_fails_leaves_the_job_as_it_was)
+{
+    std::vector<instant> runs;
+    sched.add_job(recorder(runs), interval_trigger{10s}, {.id = "a", .executor = "inline"});
+    const asched::and_trigger never{
+        {asched::cron_trigger{{.hour = "9"}}, asched::cron_trigger{{.hour = "10"}}},
+        std::chrono::seconds{1},
+        20};
+    BOOST_CHECK_THROW(sched.reschedule_job("a", never), asched::trigger_search_exhausted);
+    BOOST_CHECK_THROW(sched.modify_job("a", {.name = "renamed", .trigger = never}), asched::trigger_search_exhausted);
+    const auto kept = sched.get_job("a");
+    BOOST_REQUIRE(kept.has_value());
+    BOOST_TEST(kept->trigger.describe() == "interval[0:00:10]");
+    BOOST_TEST(kept->name != "renamed");
+    BOOST_TEST(str(kept->next_run_time) == at_s(10));
+    BOOST_TEST(count(event_code::job_modified) == 0u);
+    advance(10s);
+    BOOST_TEST(texts(runs) == seconds_list({10}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(reschedule_job_resumes_a_paused_job)
 {
     // APScheduler's reschedule_job sets a next run time, which also resumes a paused job
