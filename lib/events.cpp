@@ -35,6 +35,7 @@ std::string_view to_string(event_code code) noexcept
     case event_code::job_quarantined: return "job_quarantined";
     case event_code::jobstore_error: return "jobstore_error";
     case event_code::job_trigger_failed: return "job_trigger_failed";
+    case event_code::jobstore_recovered: return "jobstore_recovered";
     }
     return "unknown_event";
 }

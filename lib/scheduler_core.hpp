@@ -176,6 +176,8 @@ public:
         std::optional<std::string> custom_name;  // none: the name is the task's name, else the id
         std::shared_ptr<const job_arguments> arguments;
         std::uint64_t store_write{0};  // the store's write count when this job was last written
+        // Runs that fired and wait for their fire write to land (at most once): submitted when it does
+        std::vector<instant> awaiting_write;
     };
 
     /// Room in each record for the wait operation Asio builds for its timer (80 bytes in Boost 1.81; checked in arm)
@@ -411,6 +413,7 @@ public:
         // Records still held by pending waits see the core gone through the link, whether indexed or not
         link_->core = nullptr;
         ++link_->records;  // the destructor's own hold: records freed below must not free the link under it
+        retries_.clear();  // its held records, while the link is held
         drop_retired();
         free_graveyard();
         index_.for_each([](record* r) { orphan(r); });
@@ -979,6 +982,7 @@ public:
     {
         record& r = existing(id, jobstore);
         const record_ref hold(&r);
+        drop_awaiting_runs(r);
         remove(r);
         write_remove(r);
     }
@@ -994,7 +998,10 @@ public:
                 all.push_back(r);
         });
         for (record* r : all)
+        {
+            drop_awaiting_runs(*r);
             unindex(*r);
+        }
         for (auto& [name, s] : stores_)
             if (s.store && (jobstore.empty() || jobstore == name))
             {
@@ -1320,10 +1327,12 @@ private:
             {
                 r.next_run_time = next;
                 if (next)
-                {
                     arm(r);
-                    if (r.persistent)
-                        write_update(r);  // before the run: a crash during it does not run it again
+                if (r.persistent)
+                {
+                    // At most once: the run starts when the store has the next run time (or the removal)
+                    defer_runs(r, {due}, !next);
+                    return;
                 }
                 submit(r, due);
                 if (!next && r.indexed)
@@ -1352,15 +1361,16 @@ private:
         // The job's state first, so that runs below see it as it will be
         r.next_run_time = plan.next_run_time;
         if (r.next_run_time)
-        {
             arm(r);
-            if (r.persistent)
-                write_update(r);
-        }
         if (!plan.missed.empty())
             report_missed(r, plan.missed);
         if (!plan.refused.empty())
             report_refused(r, plan.refused);
+        if (r.persistent)
+        {
+            defer_runs(r, plan.runs, !plan.next_run_time);
+            return;
+        }
         for (const instant t : plan.runs)
         {
             if (!r.indexed)
@@ -1601,10 +1611,17 @@ private:
         );
     }
 
-    void report_store_error(const std::string& store, const std::string& job_id, const std::string& what, error_code ec)
+    void report_store_error(
+        const std::string& store,
+        const std::string& job_id,
+        const std::string& what,
+        error_code ec,
+        std::string_view consequence = {}
+    )
     {
         const std::string text = "job store '" + store + "' could not " + what +
-                                 (job_id.empty() ? std::string() : " of job '" + job_id + "'") + ": " + ec.message();
+                                 (job_id.empty() ? std::string() : " of job '" + job_id + "'") + ": " + ec.message() +
+                                 std::string(consequence);
         log(log_level::error, text);
         emit(event_code::jobstore_error, [&](event& e) {
             e.jobstore = store;
@@ -1669,7 +1686,7 @@ private:
         s.registrations.clear();
     }
 
-    void write_update(record& r)
+    void write_update(record& r, std::function<void(error_code)> then = {})
     {
         if (!writable(r))
             return;
@@ -1678,7 +1695,7 @@ private:
         r.extra().store_write = ++r.store->writes;
         try
         {
-            r.store->store->async_update(describe(r), store_completion(*r.store, r.id, "update"));
+            r.store->store->async_update(describe(r), job_write_completion(*r.store, r.id, "update", std::move(then)));
         }
         catch (const std::exception& e)
         {
@@ -1686,14 +1703,270 @@ private:
         }
     }
 
-    void write_remove(record& r)
+    void write_remove(record& r, std::function<void(error_code)> then = {})
     {
         if (!writable(r))
             return;
         if (r.store->shared != nullptr)
             forget_lease(r);
         r.extra().store_write = ++r.store->writes;
-        r.store->store->async_remove(r.id, store_completion(*r.store, r.id, "remove"));
+        r.store->store->async_remove(r.id, job_write_completion(*r.store, r.id, "remove", std::move(then)));
+    }
+
+    // ---------------------------------------------------------------------------- failed writes, and at most once
+
+    /// The failed writes of one store that is not shared (a shared store's loop resyncs its jobs itself): the jobs
+    /// whose stored state is older than the scheduler's, written again with backoff until the write lands or the
+    /// store is closed. The current state is written (an add that replaces, or a removal once the job is gone), so
+    /// any number of failed writes of one job take one retry.
+    struct write_retry
+    {
+        explicit write_retry(boost::asio::io_context& io) : timer(io) {}
+
+        timer_type timer;
+        std::set<std::string, std::less<>> stale;  // the jobs whose last write failed
+        // Jobs with runs waiting for their write to land (at most once), held alive even when finished
+        std::map<std::string, std::shared_ptr<record_ref>, std::less<>> holding;
+        std::size_t in_flight{0};            // retried writes not answered yet
+        std::chrono::milliseconds delay{0};  // the next wait: first_retry_delay, doubling up to max_retry_delay
+        bool armed{false};
+        bool outage{false};  // reported, its end not yet
+        std::size_t failed_in_outage{0};
+    };
+    static constexpr std::chrono::milliseconds first_retry_delay{100};
+    static constexpr std::chrono::milliseconds max_retry_delay{30'000};
+
+    write_retry& retry_state(const std::string& store)
+    {
+        auto& slot = retries_[store];
+        if (!slot)
+            slot = std::make_unique<write_retry>(io_);
+        return *slot;
+    }
+
+    /// The completion of a write of one job to a store that is not shared: a failure is retried (write_failed);
+    /// a success makes any earlier failure of the job moot, as the job's whole state was written.
+    auto job_write_completion(store_slot& s, std::string job_id, std::string what, std::function<void(error_code)> then)
+    {
+        return boost::asio::bind_executor(
+            executor_,
+            [weak = this->weak_from_this(),
+             shared = s.shared != nullptr,
+             store = s.name,
+             job_id = std::move(job_id),
+             what = std::move(what),
+             then = std::move(then)](error_code ec) {
+                auto self = weak.lock();
+                if (!self)
+                    return;
+                if (ec && shared)
+                    self->report_store_error(store, job_id, what, ec);
+                else if (ec)
+                    self->write_failed(store, job_id, what, ec);
+                else if (auto it = self->retries_.find(store); it != self->retries_.end())
+                    it->second->stale.erase(job_id);
+                if (then)
+                    then(ec);
+            }
+        );
+    }
+
+    void write_failed(const std::string& store, const std::string& job_id, const std::string& what, error_code ec)
+    {
+        write_retry& w = retry_state(store);
+        w.stale.insert(job_id);
+        ++w.failed_in_outage;
+        if (!w.outage)
+        {
+            // Once per outage: a full disk fails every write, and each would say the same
+            w.outage = true;
+            w.delay = first_retry_delay;
+            report_store_error(
+                store,
+                job_id,
+                what,
+                ec,
+                "; the scheduler keeps the job's state and writes it again until the store takes it"
+            );
+        }
+        else
+            log(log_level::debug,
+                "job store '" + store + "' could not " + what + " of job '" + job_id + "': " + ec.message() +
+                    " (retried)");
+        arm_retry(store, w);
+    }
+
+    void arm_retry(const std::string& store, write_retry& w)
+    {
+        if (w.armed || w.in_flight > 0 || w.stale.empty() || stores_closed_)
+            return;
+        w.armed = true;
+        w.timer.expires_after(w.delay);
+        w.delay = std::min(w.delay * 2, max_retry_delay);
+        w.timer.async_wait(boost::asio::bind_executor(executor_, [weak = this->weak_from_this(), store](error_code ec) {
+            if (auto self = weak.lock(); self && !ec)
+                self->retry_writes(store);
+        }));
+    }
+
+    /// Writes each stale job's current state: the job as it is now, or its removal when it is gone.
+    void retry_writes(const std::string& store)
+    {
+        const auto it = retries_.find(store);
+        store_slot* s = live_store(store);
+        if (it == retries_.end() || s == nullptr)
+            return;
+        write_retry& w = *it->second;
+        w.armed = false;
+        const auto ids = std::exchange(w.stale, {});
+        for (const std::string& id : ids)
+        {
+            record* r = find(id);
+            const bool removal = r == nullptr || r->store != s;
+            auto done = boost::asio::bind_executor(
+                executor_,
+                [weak = this->weak_from_this(), store, id, removal](error_code ec) {
+                    if (auto self = weak.lock())
+                        self->retry_done(store, id, removal, ec);
+                }
+            );
+            ++w.in_flight;
+            ++s->writes;
+            try
+            {
+                if (removal)
+                    s->store->async_remove(id, std::move(done));
+                else
+                {
+                    r->extra().store_write = s->writes;
+                    s->store->async_add(describe(*r), true, std::move(done));
+                }
+            }
+            catch (const std::exception&)
+            {
+                boost::asio::post(
+                    executor_,
+                    boost::asio::append(std::move(done), make_error_code(errc::job_not_found))
+                );
+            }
+        }
+    }
+
+    void retry_done(const std::string& store, const std::string& id, bool removal, error_code ec)
+    {
+        const auto it = retries_.find(store);
+        if (it == retries_.end())
+            return;
+        write_retry& w = *it->second;
+        --w.in_flight;
+        if (ec && !(removal && ec == errc::job_not_found))  // removing what is not there has landed
+        {
+            w.stale.insert(id);
+            ++w.failed_in_outage;
+        }
+        else if (auto held = w.holding.find(id); held != w.holding.end())
+        {
+            const auto hold = std::move(held->second);
+            w.holding.erase(held);
+            release_awaiting_runs(*hold->get());
+        }
+        if (w.in_flight > 0)
+            return;
+        if (!w.stale.empty())
+        {
+            arm_retry(store, w);
+            return;
+        }
+        if (w.outage)
+        {
+            w.outage = false;
+            log(log_level::info,
+                "job store '" + store + "' takes writes again: the jobs' stored state is up to date (" +
+                    std::to_string(w.failed_in_outage) + " failed writes were made good)");
+            emit(event_code::jobstore_recovered, [&](event& e) { e.jobstore = store; });
+            w.failed_in_outage = 0;
+        }
+    }
+
+    /// At most once: the runs of a fire start when the store has the fire's write, the job's next run time (or its
+    /// removal, once finished). A write that fails delays them until a retry lands; they never run twice, and a
+    /// shutdown before that drops them (said in the log).
+    void defer_runs(record& r, const run_times& runs, bool finished)
+    {
+        auto& waiting = r.extra().awaiting_write;
+        waiting.insert(waiting.end(), runs.begin(), runs.end());
+        auto then = [weak = this->weak_from_this(), hold = std::make_shared<record_ref>(&r)](error_code ec) {
+            auto self = weak.lock();
+            if (!self)
+                return;
+            if (!ec)
+                self->release_awaiting_runs(*hold->get());
+            else
+                self->retry_state(hold->get()->store->name).holding[std::string(hold->get()->id)] = hold;
+        };
+        if (finished)
+        {
+            if (r.indexed)
+                retire(r, std::move(then));
+        }
+        else
+            write_update(r, std::move(then));
+    }
+
+    void release_awaiting_runs(record& r)
+    {
+        if (!r.extras || r.extras->awaiting_write.empty())
+            return;
+        const auto runs = std::exchange(r.extras->awaiting_write, {});
+        if (state_ == scheduler_state::stopped || shut_down_)
+            return;
+        const instant now = Clocks::now();
+        run_times missed;
+        for (const instant t : runs)
+        {
+            if (misfired(t, now, r.grace))
+                missed.push_back(t);  // the write took longer than the grace time: a late run is a missed one
+            else if (r.running >= r.max_instances)
+                report_refused(r, {t});
+            else
+                submit(r, t);
+        }
+        if (!missed.empty())
+            report_missed(r, missed);
+    }
+
+    void drop_awaiting_runs(record& r) noexcept
+    {
+        if (r.extras)
+            r.extras->awaiting_write.clear();
+    }
+
+    /// At shutdown: the writes that never landed, and the runs that waited for them, said plainly.
+    void report_unmade_writes()
+    {
+        for (auto& [store, w] : retries_)
+        {
+            w->timer.cancel();
+            w->armed = false;
+            std::size_t dropped_runs = 0;
+            for (auto& [id, hold] : w->holding)
+                if (hold->get()->extras)
+                    dropped_runs += std::exchange(hold->get()->extras->awaiting_write, {}).size();
+            w->holding.clear();
+            if (w->stale.empty() && w->in_flight == 0)
+                continue;
+            std::string ids;
+            std::size_t shown = 0;
+            for (const auto& id : w->stale)
+                if (shown++ < 5)
+                    ids += (ids.empty() ? "'" : ", '") + id + "'";
+            log(log_level::warning,
+                "job store '" + store + "': " + std::to_string(w->stale.size() + w->in_flight) +
+                    " job writes could not be made before shutdown" +
+                    (ids.empty() ? "" : " (" + ids + (w->stale.size() > 5 ? ", ..." : "") + ")") +
+                    "; the store holds those jobs as they were before, and " + std::to_string(dropped_runs) +
+                    " runs that waited for their writes did not start");
+        }
     }
 
     /// At start (or when a store is added to a started scheduler): loads its jobs and watches for other processes.
@@ -2759,7 +3032,7 @@ private:
 
     /// Removes a job whose trigger has finished. The index lets go of it in the next sweep: in a burst of date
     /// jobs, erasing each from a large hash table costs cache misses that would delay every run behind it.
-    void retire(record& r)
+    void retire(record& r, std::function<void(error_code)> on_removed = {})
     {
         const record_ref hold(&r);
         r.indexed = false;
@@ -2781,7 +3054,7 @@ private:
         if (r.store->shared != nullptr)
             forget_lease(r);  // the fire's leased write deleted it from the store
         else
-            write_remove(r);
+            write_remove(r, std::move(on_removed));
     }
 
     /// Erases retired jobs from the index and releases the index's references. (Nothing below retires or buries:
@@ -2949,6 +3222,7 @@ private:
             return;
         stop_timers();
         stop_sharing();  // held jobs are released, so that other schedulers take them at once
+        report_unmade_writes();
         close_stores();  // pending writes are committed first: nothing written is lost
         shut_down_ = true;
         stopping_ = false;
@@ -3055,6 +3329,7 @@ private:
 
     boost::asio::any_io_executor executor_;
     boost::asio::io_context& io_;
+    std::map<std::string, std::unique_ptr<write_retry>, std::less<>> retries_;  // per store, its failed writes
     bool hop_{false};             // the scheduler's executor is not the io_context's own: timer handlers post to it
     bool zone_specified_{false};  // options_.zone.is_specified()
     scheduler_options options_;

@@ -68,6 +68,9 @@ enum class event_code : std::uint32_t
     /// `job_id`, `jobstore`, `scheduled_run_times` (the run time that was due) and `exception` (the trigger's
     /// error). Fix the trigger with `reschedule_job`, or resume the job to try it again.
     job_trigger_failed = 1u << 19,
+    /// A job store that failed to write (`jobstore_error`, reported once per outage) takes writes again: every
+    /// failed write was made again, and the stored jobs match the scheduler's. `jobstore`.
+    jobstore_recovered = 1u << 20,
 };
 
 /// @brief The event's name as in APScheduler, lower-case: `job_executed`, `scheduler_started`, ...
@@ -86,7 +89,7 @@ constexpr event_mask operator|(event_code a, event_code b) noexcept
 constexpr event_mask operator|(event_mask a, event_code b) noexcept { return a | static_cast<event_mask>(b); }
 
 /// @brief Every event.
-inline constexpr event_mask all_events = (1u << 20) - 1;
+inline constexpr event_mask all_events = (1u << 21) - 1;
 
 /// @brief All events about jobs (`job_added` through `job_quarantined`, and `job_trigger_failed`).
 inline constexpr event_mask job_events = (((1u << 18) - 1) & ~((1u << 9) - 1)) |
