@@ -222,10 +222,15 @@ run_result run_demo(const std::string& path, std::optional<seconds_d> duration)
 
     boost::asio::steady_timer stop_timer(sched.context());
     bool stopped_by_timer = false;
+    bool store_failing = false;  // between a jobstore_error and the jobstore_recovered that ends it
     // Listeners run on the scheduler's own thread
-    sched.add_listener([&stop_timer](const asched::event& event) {
+    sched.add_listener([&stop_timer, &store_failing](const asched::event& event) {
         say("  event: " + event.to_string());
-        if (event.code == asched::event_code::scheduler_shutdown)
+        if (event.code == asched::event_code::jobstore_error && !event.job_id.empty())  // a job's write
+            store_failing = true;
+        else if (event.code == asched::event_code::jobstore_recovered)
+            store_failing = false;
+        else if (event.code == asched::event_code::scheduler_shutdown)
             stop_timer.cancel();  // shut down by Ctrl+C: the timer would keep run() waiting
     });
 
@@ -249,8 +254,11 @@ run_result run_demo(const std::string& path, std::optional<seconds_d> duration)
     }
     else
         say("Running; press Ctrl+C to exit");
-    sched.run();  // starts the scheduler, which reads the file; returns once it has shut down
-    say("Scheduler shut down; its " + std::to_string(sched.job_count()) + " jobs stay in " + path);
+    sched.run();        // starts the scheduler, which reads the file; returns once it has shut down
+    if (store_failing)  // the scheduler's warning above says which writes the file lacks
+        say("Scheduler shut down; " + path + " did not take every write, so it holds some jobs as they were before");
+    else
+        say("Scheduler shut down; its " + std::to_string(sched.job_count()) + " jobs stay in " + path);
     result.interrupted = !stopped_by_timer;
     return result;
 }

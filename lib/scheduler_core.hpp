@@ -1642,7 +1642,7 @@ private:
         try
         {
             r.store->store
-                ->async_add(describe(r), replace_existing, store_completion(*r.store, r.id, "add", on_stored));
+                ->async_add(describe(r), replace_existing, job_write_completion(*r.store, r.id, "add", on_stored));
         }
         catch (const std::exception& e)
         {
@@ -1759,7 +1759,9 @@ private:
                 auto self = weak.lock();
                 if (!self)
                     return;
-                if (ec && shared)
+                // The store's own answers (an id taken by another process, a job another process removed) are
+                // final; only failures to write (a full disk, an I/O error, a lost connection) are retried
+                if (ec && (shared || ec.category() == get_error_category()))
                     self->report_store_error(store, job_id, what, ec);
                 else if (ec)
                     self->write_failed(store, job_id, what, ec);

@@ -151,7 +151,7 @@ private:
 };
 
 sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
-    : path_(std::move(path)), path_text_(path_.string()), read_only_(s.read_only)
+    : path_(std::move(path)), path_text_(path_.string()), vfs_(std::move(s.vfs)), read_only_(s.read_only)
 {
     const bool create = s.create && !s.read_only;
     std::error_code ignored;
@@ -288,7 +288,7 @@ void sqlite_job_file::check(int result, std::string_view operation) const
 void sqlite_job_file::connect(const std::string& name, int flags, bool create)
 {
     sqlite3* raw = nullptr;
-    const int opened = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    const int opened = sqlite3_open_v2(name.c_str(), &raw, flags, vfs_.empty() ? nullptr : vfs_.c_str());
     db_.reset(raw);  // even a failed open allocates a handle, which must be closed
     if (opened != SQLITE_OK)
     {

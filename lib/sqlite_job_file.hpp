@@ -119,6 +119,8 @@ public:
         /// a writable open, so that nothing is ever written into a damaged file; `asched jobs check` opens read
         /// only without it, to report on a damaged file.
         bool verify = true;
+        /// The registered SQLite VFS to open with; empty: the default.
+        std::string vfs{};
     };
 
     /// The least free space a writable open accepts: 16 pages of SQLite's default 4 KiB, a few commits' worth of WAL
@@ -240,6 +242,7 @@ private:
 
     std::filesystem::path path_;
     std::string path_text_;  // for messages
+    std::string vfs_;        // the VFS every connection opens with; empty: the default
     bool read_only_ = false;
     unique_fd lock_;  // declared before db_: the lock is released only after the connection closed
     std::unique_ptr<sqlite3, db_closer> db_;

@@ -304,6 +304,7 @@ sqlite_job_store::sqlite_job_store(boost::asio::any_io_executor executor, sqlite
             .scheduler_lock = state_->options.scheduler_lock,
             .read_only = state_->options.read_only,
             .verify = state_->options.verify_at_open,
+            .vfs = state_->options.vfs,
         },
         [s = state_.get()] { s->changed(); },
         state_->options.change_poll

@@ -57,6 +57,10 @@ struct sqlite_store_options
     /// How often to look for other processes' changes, for @ref sqlite_job_store::watch; zero: never look.
     /// Each look is one cheap query.
     std::chrono::milliseconds change_poll{250};
+    /// The name of the SQLite VFS to open the file with (one registered with `sqlite3_vfs_register`); empty: the
+    /// default. For file systems that need another locking scheme (`unix-dotfile`) and for tests that inject I/O
+    /// faults (a VFS failing chosen writes with `SQLITE_FULL`).
+    std::string vfs{};
 };
 
 /**
