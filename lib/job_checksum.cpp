@@ -63,15 +63,15 @@ bool cpu_has_sse42() noexcept
 }
 #endif
 
-/// A JSON number's exact value, written as sign, significant digits and exponent ("d-15e-1;" for -1.50): every
-/// spelling of one value gives the same text, and no floating-point rounding is involved.
-std::string canonical_number(std::string_view text)
+/// Appends a JSON number's exact value as sign, significant digits and exponent ("d-15e-1;" for -1.50): every
+/// spelling of one value gives the same text, and no floating-point rounding is involved. `digits` is scratch space.
+void append_canonical_number(std::string& out, std::string_view text, std::string& digits)
 {
     std::size_t i = 0;
     const bool negative = i < text.size() && text[i] == '-';
     if (negative)
         ++i;
-    std::string digits;
+    digits.clear();
     std::int64_t exponent = 0;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
         digits += text[i];
@@ -92,26 +92,37 @@ std::string canonical_number(std::string_view text)
     }
     const auto first = digits.find_first_not_of('0');
     if (first == std::string::npos)
-        return "d0;";  // -0 and 0.0e5 too: jsonb has no negative zero
-    digits.erase(0, first);
-    while (digits.back() == '0')
     {
-        digits.pop_back();
-        ++exponent;
+        out += "d0;";  // -0 and 0.0e5 too: jsonb has no negative zero
+        return;
     }
-    return std::string("d") + (negative ? "-" : "") + digits + "e" + std::to_string(exponent) + ";";
+    auto last = digits.find_last_not_of('0');
+    exponent += static_cast<std::int64_t>(digits.size() - 1 - last);
+    out += 'd';
+    if (negative)
+        out += '-';
+    out.append(digits, first, last + 1 - first);
+    out += 'e';
+    char text_of_exponent[24];
+    out.append(text_of_exponent, std::to_chars(text_of_exponent, text_of_exponent + 24, exponent).ptr);
+    out += ';';
 }
 
 /// Length-prefixed, so no escaping is needed: "s3:abc".
 void append_string(std::string& out, std::string_view bytes)
 {
+    char length[24];
     out += 's';
-    out += std::to_string(bytes.size());
+    out.append(length, std::to_chars(length, length + 24, bytes.size()).ptr);
     out += ':';
     out += bytes;
 }
 
-/// Boost.JSON's SAX interface: builds canonical_json's text bottom-up, one frame per open array or object.
+/**
+ * Boost.JSON's SAX interface: writes canonical_json's text into one buffer as the values come. An object's members
+ * are written as they come too, each remembered as a range of the buffer; at the object's end they are put in key
+ * order (ordered by their encoded keys, a fixed function of the key bytes), with no allocation per value.
+ */
 class canonical_handler
 {
 public:
@@ -120,32 +131,36 @@ public:
     static constexpr std::size_t max_key_size = std::size_t(-1);
     static constexpr std::size_t max_string_size = std::size_t(-1);
 
-    std::string result;
+    explicit canonical_handler(std::size_t text_size) { out_.reserve(text_size + 16); }
+
+    std::string& result() { return out_; }
 
     bool on_document_begin(boost::json::error_code&) { return true; }
     bool on_document_end(boost::json::error_code&) { return true; }
     bool on_array_begin(boost::json::error_code&)
     {
-        frames_.push_back({false, "[", {}, {}});
+        frames_.push_back({false, out_.size(), members_.size(), 0, 0});
+        out_ += '[';
         return true;
     }
     bool on_array_end(std::size_t, boost::json::error_code&)
     {
-        std::string text = std::move(frames_.back().text);
+        out_ += ']';
         frames_.pop_back();
-        emit(std::move(text) + "]");
+        value_written();
         return true;
     }
     bool on_object_begin(boost::json::error_code&)
     {
-        frames_.push_back({true, {}, {}, {}});
+        frames_.push_back({true, out_.size(), members_.size(), 0, 0});
+        out_ += '{';
         return true;
     }
     bool on_object_end(std::size_t, boost::json::error_code&)
     {
-        auto members = std::move(frames_.back().members);
+        put_members_in_order(frames_.back());
         frames_.pop_back();
-        emit(object_text(std::move(members)));
+        value_written();
         return true;
     }
     bool on_string_part(boost::json::string_view s, std::size_t, boost::json::error_code&)
@@ -155,11 +170,9 @@ public:
     }
     bool on_string(boost::json::string_view s, std::size_t, boost::json::error_code&)
     {
-        part_.append(s.data(), s.size());
-        std::string text;
-        append_string(text, part_);
+        append_string(out_, whole(s));
         part_.clear();
-        emit(std::move(text));
+        value_written();
         return true;
     }
     bool on_key_part(boost::json::string_view s, std::size_t, boost::json::error_code&)
@@ -169,8 +182,10 @@ public:
     }
     bool on_key(boost::json::string_view s, std::size_t, boost::json::error_code&)
     {
-        part_.append(s.data(), s.size());
-        frames_.back().key = std::move(part_);
+        frame& object = frames_.back();
+        object.key_begin = out_.size();
+        append_string(out_, whole(s));
+        object.value_begin = out_.size();
         part_.clear();
         return true;
     }
@@ -184,64 +199,91 @@ public:
     bool on_double(double, boost::json::string_view s, boost::json::error_code&) { return number(s); }
     bool on_bool(bool b, boost::json::error_code&)
     {
-        emit(b ? "t" : "f");
+        out_ += b ? 't' : 'f';
+        value_written();
         return true;
     }
     bool on_null(boost::json::error_code&)
     {
-        emit("n");
+        out_ += 'n';
+        value_written();
         return true;
     }
     bool on_comment_part(boost::json::string_view, boost::json::error_code&) { return true; }
     bool on_comment(boost::json::string_view, boost::json::error_code&) { return true; }
 
 private:
+    /// An open array or object: where it begins in the buffer; an object's first member in members_, and the
+    /// ranges of the key and value being written.
     struct frame
     {
         bool object;
-        std::string text;                                          // an array's elements so far
-        std::vector<std::pair<std::string, std::string>> members;  // an object's (key, value) pairs so far
-        std::string key;                                           // the key whose value comes next
+        std::size_t begin;
+        std::size_t first_member;
+        std::size_t key_begin;
+        std::size_t value_begin;
     };
+    /// One member of an open object: its encoded key is [key_begin, value_begin), its value [value_begin, end).
+    struct member
+    {
+        std::size_t key_begin;
+        std::size_t value_begin;
+        std::size_t end;
+    };
+
+    /// The text of a string, key or number: its last part, after the earlier ones if it came in several.
+    std::string_view whole(boost::json::string_view last)
+    {
+        if (part_.empty())
+            return {last.data(), last.size()};
+        part_.append(last.data(), last.size());
+        return part_;
+    }
 
     bool number(boost::json::string_view last)
     {
-        part_.append(last.data(), last.size());
-        std::string text = canonical_number(part_);
+        append_canonical_number(out_, whole(last), scratch_);
         part_.clear();
-        emit(std::move(text));
+        value_written();
         return true;
     }
 
-    void emit(std::string value)
+    void value_written()
     {
-        if (frames_.empty())
-            result = std::move(value);
-        else if (frame& top = frames_.back(); top.object)
-            top.members.emplace_back(std::move(top.key), std::move(value));
-        else
-            top.text += value;
+        if (!frames_.empty() && frames_.back().object)
+            members_.push_back({frames_.back().key_begin, frames_.back().value_begin, out_.size()});
     }
 
-    static std::string object_text(std::vector<std::pair<std::string, std::string>> members)
+    std::string_view key_of(const member& m) const
     {
-        std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
-            return a.first < b.first;
+        return std::string_view(out_).substr(m.key_begin, m.value_begin - m.key_begin);
+    }
+
+    void put_members_in_order(const frame& object)
+    {
+        const auto first = members_.begin() + static_cast<std::ptrdiff_t>(object.first_member);
+        std::stable_sort(first, members_.end(), [this](const member& a, const member& b) {
+            return key_of(a) < key_of(b);
         });
-        std::string text = "{";
-        for (std::size_t i = 0; i < members.size(); ++i)
+        scratch_.assign(1, '{');
+        for (auto m = first; m != members_.end(); ++m)
         {
             // Of equal keys the last one counts, as jsonb keeps it
-            if (i + 1 < members.size() && members[i + 1].first == members[i].first)
+            if (std::next(m) != members_.end() && key_of(*std::next(m)) == key_of(*m))
                 continue;
-            append_string(text, members[i].first);
-            text += members[i].second;
+            scratch_.append(out_, m->key_begin, m->end - m->key_begin);
         }
-        return text + "}";
+        scratch_ += '}';
+        members_.erase(first, members_.end());
+        out_.resize(object.begin);
+        out_ += scratch_;
     }
 
-    std::vector<frame> frames_;
-    std::string part_;  // the string, key or number being read
+    std::string out_;              // the canonical text of everything read so far
+    std::vector<frame> frames_;    // the open arrays and objects, innermost last
+    std::vector<member> members_;  // the members of every open object, innermost object's last
+    std::string part_;             // the string, key or number read so far, when it comes in parts
+    std::string scratch_;
 };
 
 }  // namespace
@@ -276,14 +318,14 @@ std::uint32_t row_checksum(
 
 std::optional<std::string> canonical_json(std::string_view text)
 {
-    boost::json::basic_parser<canonical_handler> parser(boost::json::parse_options{});
+    boost::json::basic_parser<canonical_handler> parser(boost::json::parse_options{}, text.size());
     boost::json::error_code ec;
     const std::size_t read = parser.write_some(false, text.data(), text.size(), ec);
     // The parser stops at the end of the first value: anything but white space after it is not JSON either
     const bool only_space_after = text.find_first_not_of(" \t\n\r", read) == std::string_view::npos;
     if (ec || !parser.done() || !only_space_after)
         return std::nullopt;
-    return std::move(parser.handler().result);
+    return std::move(parser.handler().result());
 }
 
 std::optional<std::uint32_t> document_checksum(std::string_view id, std::string_view document)
