@@ -110,6 +110,12 @@ BOOST_AUTO_TEST_CASE(canonical_json_is_one_text_for_every_spelling_of_a_value)
     BOOST_TEST(same_value("12345678901234567890123", "1.2345678901234567890123e22"));
     // Strings by their decoded bytes, however escaped
     BOOST_TEST(same_value(R"("\u00e9\/\n")", "\"\xc3\xa9/\\n\""));
+    // Nested containers are put in order at every level, and a key escaped in parts is the same key
+    BOOST_TEST(same_value(
+        R"({"z":{"y":[{"b":1,"a":2},[]],"x":null},"a":[{}],"\u0062\u0063d":"\u0061"})",
+        R"({"a":[{}],"bcd":"a","z":{"x":null,"y":[{"a":2,"b":1},[]]}})"
+    ));
+    BOOST_TEST(!same_value(R"({"z":{"y":[{"b":1,"a":2}]}})", R"({"z":{"y":[{"b":2,"a":1}]}})"));
     // Of repeated keys the last one counts, as in jsonb
     BOOST_TEST(same_value(R"({"a":1,"a":2})", R"({"a":2})"));
 }
