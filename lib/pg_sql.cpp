@@ -36,7 +36,8 @@ std::string pg_sql::create_schema() const
            version_ +
            " (version integer NOT NULL);"
            "INSERT INTO " +
-           version_ + " (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + version_ +
+           version_ + " (version) SELECT " + std::to_string(schema_version) + " WHERE NOT EXISTS (SELECT 1 FROM " +
+           version_ +
            ");"
            "CREATE TABLE IF NOT EXISTS " +
            jobs_ +
@@ -47,6 +48,17 @@ std::string pg_sql::create_schema() const
            " acquired_by text,"
            " acquired_until timestamptz,"
            " fencing_token bigint NOT NULL DEFAULT 0);"
+           // Version 2: the checksums (lib/job_checksum.hpp). Rows of version 1 have none, and are read unchecked
+           // until they are written again. The version goes up with the columns, so that an older asched, which
+           // would write rows without them, refuses the tables
+           "ALTER TABLE " +
+           jobs_ +
+           " ADD COLUMN IF NOT EXISTS document_checksum bigint,"
+           " ADD COLUMN IF NOT EXISTS next_run_time_checksum bigint;"
+           "UPDATE " +
+           version_ + " SET version = " + std::to_string(schema_version) + " WHERE version < " +
+           std::to_string(schema_version) +
+           ";"
            "CREATE INDEX IF NOT EXISTS " +
            jobs_ + "_next_run_time ON " + jobs_ +
            " (next_run_time)"
@@ -71,17 +83,20 @@ std::string pg_sql::listen() const { return "LISTEN " + channel_; }
 
 std::string pg_sql::insert() const
 {
-    return "INSERT INTO " + jobs_ + " (id, next_run_time, document) VALUES ($1, " + at("$2") +
-           ", $3::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id";
+    return "INSERT INTO " + jobs_ +
+           " (id, next_run_time, document, document_checksum, next_run_time_checksum) VALUES ($1, " + at("$2") +
+           ", $3::jsonb, $4::bigint, $5::bigint) ON CONFLICT (id) DO NOTHING RETURNING id";
 }
 
 std::string pg_sql::upsert() const
 {
     // The same document again (a scheduler registering its jobs at every start) changes nothing, so a job another
     // scheduler holds keeps its lease and its schedule
-    return "INSERT INTO " + jobs_ + " AS j (id, next_run_time, document) VALUES ($1, " + at("$2") +
-           ", $3::jsonb) ON CONFLICT (id) DO UPDATE SET next_run_time = EXCLUDED.next_run_time,"
-           " document = EXCLUDED.document, acquired_by = NULL, acquired_until = NULL,"
+    return "INSERT INTO " + jobs_ +
+           " AS j (id, next_run_time, document, document_checksum, next_run_time_checksum) VALUES ($1, " + at("$2") +
+           ", $3::jsonb, $4::bigint, $5::bigint) ON CONFLICT (id) DO UPDATE SET next_run_time = EXCLUDED.next_run_time,"
+           " document = EXCLUDED.document, document_checksum = EXCLUDED.document_checksum,"
+           " next_run_time_checksum = EXCLUDED.next_run_time_checksum, acquired_by = NULL, acquired_until = NULL,"
            " fencing_token = j.fencing_token + 1 WHERE j.document IS DISTINCT FROM EXCLUDED.document RETURNING id";
 }
 
@@ -89,7 +104,8 @@ std::string pg_sql::update() const
 {
     // A change revokes the lease: the holder's next write fails, and the job is taken again as it is now
     return "UPDATE " + jobs_ + " SET next_run_time = " + at("$2") +
-           ", document = $3::jsonb, acquired_by = NULL, acquired_until = NULL, fencing_token = fencing_token + 1"
+           ", document = $3::jsonb, document_checksum = $4::bigint, next_run_time_checksum = $5::bigint,"
+           " acquired_by = NULL, acquired_until = NULL, fencing_token = fencing_token + 1"
            " WHERE id = $1 RETURNING id";
 }
 
@@ -99,19 +115,21 @@ std::string pg_sql::remove_all() const { return "DELETE FROM " + jobs_; }
 
 std::string pg_sql::find() const
 {
-    return "SELECT document::text, " + micros_of("next_run_time") + " FROM " + jobs_ + " WHERE id = $1";
+    return "SELECT document::text, " + micros_of("next_run_time") +
+           ", document_checksum, next_run_time_checksum FROM " + jobs_ + " WHERE id = $1";
 }
 
 std::string pg_sql::all_jobs() const
 {
-    return "SELECT id, document::text, " + micros_of("next_run_time") + " FROM " + jobs_ +
-           " ORDER BY next_run_time NULLS LAST, id";
+    return "SELECT id, document::text, " + micros_of("next_run_time") +
+           ", document_checksum, next_run_time_checksum FROM " + jobs_ + " ORDER BY next_run_time NULLS LAST, id";
 }
 
 std::string pg_sql::due_jobs() const
 {
-    return "SELECT id, document::text, " + micros_of("next_run_time") + " FROM " + jobs_ +
-           " WHERE next_run_time <= " + at("$1") + " ORDER BY next_run_time, id";
+    return "SELECT id, document::text, " + micros_of("next_run_time") +
+           ", document_checksum, next_run_time_checksum FROM " + jobs_ + " WHERE next_run_time <= " + at("$1") +
+           " ORDER BY next_run_time, id";
 }
 
 std::string pg_sql::earliest() const { return "SELECT " + micros_of("min(next_run_time)") + " FROM " + jobs_; }
@@ -137,22 +155,22 @@ std::string pg_sql::acquire() const
            " ORDER BY next_run_time LIMIT $4::bigint"
            " FOR UPDATE SKIP LOCKED) due WHERE j.id = due.id"
            " RETURNING j.id, j.document::text, " +
-           micros_of("j.next_run_time") + ", j.fencing_token";
+           micros_of("j.next_run_time") + ", j.fencing_token, j.document_checksum, j.next_run_time_checksum";
 }
 
 std::string pg_sql::write_leased() const
 {
     // Only under the lease it was made under (holder and token): a scheduler whose lease expired writes nothing.
     // A finished trigger (no next run time) deletes the job
-    return "WITH w AS (SELECT * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::boolean[])"
-           " AS w(id, token, next_micros, release)),"
+    return "WITH w AS (SELECT * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::boolean[], $7::bigint[])"
+           " AS w(id, token, next_micros, release, next_checksum)),"
            " gone AS (DELETE FROM " +
            jobs_ +
            " j USING w WHERE j.id = w.id AND w.next_micros IS NULL"
            " AND j.acquired_by = $1 AND j.fencing_token = w.token RETURNING j.id),"
            " kept AS (UPDATE " +
            jobs_ + " j SET next_run_time = " + at("w.next_micros") +
-           ","
+           ", next_run_time_checksum = w.next_checksum,"
            " acquired_by = CASE WHEN w.release THEN NULL ELSE j.acquired_by END,"
            " acquired_until = CASE WHEN w.release THEN NULL"
            " ELSE now() + $6::bigint * interval '1 microsecond' END"

@@ -16,7 +16,8 @@ class pg_sql
 {
 public:
     /// The schema this asched writes; a database with a higher version was written by a newer one.
-    static constexpr long schema_version = 1;
+    /// 2 added the checksum columns (document_checksum, next_run_time_checksum: lib/job_checksum.hpp).
+    static constexpr long schema_version = 2;
 
     explicit pg_sql(std::string prefix);
 
@@ -26,7 +27,8 @@ public:
     std::string read_version() const;
     std::string listen() const;
 
-    // Plain store operations. $1 id, $2 next run time (micros, NULL: paused), $3 document
+    // Plain store operations. $1 id, $2 next run time (micros, NULL: paused), $3 document, $4 its document_checksum,
+    // $5 its next_run_time_checksum. The reads return both checksums after the columns they had before
     std::string insert() const;
     std::string upsert() const;
     std::string update() const;
@@ -40,7 +42,8 @@ public:
 
     // Leases. acquire: $1 holder, $2 lease micros, $3 until micros, $4 limit, $5 ids not to take
     std::string acquire() const;
-    // $1 holder, $2 ids, $3 tokens, $4 next run times (micros or NULL: finished), $5 release flags, $6 lease micros
+    // $1 holder, $2 ids, $3 tokens, $4 next run times (micros or NULL: finished), $5 release flags, $6 lease micros,
+    // $7 the next run times' checksums
     std::string write_leased() const;
     // $1 holder, $2 lease micros, $3 renew only leases ending within this (micros)
     std::string renew() const;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <unordered_map>
 
+#include "job_checksum.hpp"
 #include "pg_connection.hpp"
 #include "pg_sql.hpp"
 
@@ -507,7 +508,7 @@ public:
         later_.clear();
 
         std::vector<std::string> ids;
-        std::vector<std::optional<std::string>> tokens, nexts, releases;
+        std::vector<std::optional<std::string>> tokens, nexts, releases, next_checksums;
         std::optional<instant> earliest_released;
         for (const pending_write& p : batch)
         {
@@ -518,6 +519,10 @@ public:
                                       : std::nullopt
             );
             releases.push_back(p.write.release ? "t" : "f");
+            std::optional<std::int64_t> next_us;
+            if (p.write.next_run_time)
+                next_us = p.write.next_run_time->time_since_epoch().count();
+            next_checksums.push_back(std::to_string(detail::next_run_time_checksum(p.write.id, next_us)));
             if (p.write.release && p.write.next_run_time &&
                 (!earliest_released || *p.write.next_run_time < *earliest_released))
                 earliest_released = p.write.next_run_time;
@@ -529,6 +534,7 @@ public:
             detail::pg_sql::array(nexts),
             detail::pg_sql::array(releases),
             std::to_string(lease_micros()),
+            detail::pg_sql::array(next_checksums),
         };
         writing_ = true;
         run_now(
@@ -577,46 +583,100 @@ public:
 
     // ------------------------------------------------------------------------------------------ rows to jobs
 
-    /// A row's document and next run time as a description; a row that cannot be decoded is quarantined.
-    std::optional<job_description> decode(
-        const std::string& id,
-        const std::optional<std::string>& document,
-        const std::optional<std::string>& next_micros,
-        std::vector<quarantined_job>* quarantined
-    )
+    /// A row as the reads return it: the columns, each NULL or its text.
+    struct stored_row
     {
+        const std::string& id;
+        const std::optional<std::string>& document;
+        const std::optional<std::string>& next_micros;
+        const std::optional<std::string>& document_checksum;
+        const std::optional<std::string>& next_run_time_checksum;
+    };
+
+    /// Whether a checksum the row has differs from its columns' (a row written before schema version 2 has none,
+    /// and is read unchecked). The document's is over its canonical form: jsonb returns another text of it.
+    static bool checksum_mismatch(const stored_row& row, const std::optional<std::int64_t>& next_us)
+    {
+        if (row.next_run_time_checksum &&
+            std::to_string(detail::next_run_time_checksum(row.id, next_us)) != *row.next_run_time_checksum)
+            return true;
+        if (row.document_checksum && row.document)
+        {
+            const auto expected = detail::document_checksum(row.id, *row.document);
+            return !expected || std::to_string(*expected) != *row.document_checksum;
+        }
+        return false;
+    }
+
+    /// A row's document and next run time as a description; a row that cannot be decoded, or whose checksum does
+    /// not match, is quarantined.
+    std::optional<job_description> decode(const stored_row& row, std::vector<quarantined_job>* quarantined)
+    {
+        const std::string& id = row.id;
         try
         {
-            if (!document)
+            if (!row.document)
                 throw std::runtime_error("the row has no document");
-            job_description d = from_document(boost::json::parse(*document));
+            std::optional<std::int64_t> next_us;
+            if (row.next_micros)
+                next_us = std::stoll(*row.next_micros);
+            // Before decoding: a row changed after it was written may still decode, with altered data
+            if (checksum_mismatch(row, next_us))
+            {
+                quarantine_unreadable(id, std::string(detail::checksum_mismatch_reason), quarantined);
+                return std::nullopt;
+            }
+            job_description d = from_document(boost::json::parse(*row.document));
             if (d.id != id)
                 throw std::runtime_error("the document's id '" + d.id + "' differs from the row's '" + id + "'");
-            d.paused = !next_micros;
+            d.paused = !next_us;
             d.next_run_time.reset();
-            if (next_micros)
-                d.next_run_time = instant(std::chrono::microseconds(std::stoll(*next_micros)));
+            if (next_us)
+                d.next_run_time = instant(std::chrono::microseconds(*next_us));
             return d;
         }
         catch (const std::exception& e)
         {
-            const std::string reason = std::string("the stored document cannot be read: ") + e.what();
-            query(sql_.quarantine(), {id, reason}, [](error_code, pg_result) {});
-            if (quarantined != nullptr)
-                quarantined->push_back(quarantined_job{id, reason});
+            quarantine_unreadable(id, std::string("the stored document cannot be read: ") + e.what(), quarantined);
             return std::nullopt;
         }
     }
 
+    void quarantine_unreadable(const std::string& id, std::string reason, std::vector<quarantined_job>* quarantined)
+    {
+        query(sql_.quarantine(), {id, reason}, [](error_code, pg_result) {});
+        if (quarantined != nullptr)
+            quarantined->push_back(quarantined_job{id, std::move(reason)});
+    }
+
+    /// all_jobs and due_jobs: id, document, next run time, document_checksum, next_run_time_checksum.
     job_listing listing_of(pg_result& r)
     {
         job_listing listing;
         listing.jobs.reserve(r.rows.size());
         for (auto& row : r.rows)
             if (row[0])
-                if (auto d = decode(*row[0], row[1], row[2], &listing.quarantined))
+                if (auto d = decode({*row[0], row[1], row[2], row[3], row[4]}, &listing.quarantined))
                     listing.jobs.push_back(std::move(*d));
         return listing;
+    }
+
+    /// The parameters of insert, upsert and update: the row, and its two checksums.
+    static params row_params(const job_description& job, const std::optional<instant>& next)
+    {
+        std::string document = stored_document(job);
+        const auto document_sum = detail::document_checksum(job.id, document);
+        std::optional<std::int64_t> next_us;
+        if (next)
+            next_us = next->time_since_epoch().count();
+        const auto next_sum = detail::next_run_time_checksum(job.id, next_us);
+        return {
+            job.id,
+            micros(next),
+            std::move(document),
+            document_sum ? std::optional(std::to_string(*document_sum)) : std::nullopt,
+            std::to_string(next_sum),
+        };
     }
 
     /// The document as stored: without its next run time, which the column holds (and fires change).
@@ -709,7 +769,7 @@ std::string postgres_job_store::last_error_message() const { return impl_->last_
 void postgres_job_store::do_add(job_description job, bool replace_existing, write_handler handler)
 {
     auto next = job.paused ? std::nullopt : job.next_run_time;
-    params values{job.id, impl::micros(next), impl::stored_document(job)};
+    params values = impl::row_params(job, next);
     impl_->query(
         replace_existing ? impl_->sql_.upsert() : impl_->sql_.insert(),
         std::move(values),
@@ -726,7 +786,7 @@ void postgres_job_store::do_add(job_description job, bool replace_existing, writ
 void postgres_job_store::do_update(job_description job, write_handler handler)
 {
     auto next = job.paused ? std::nullopt : job.next_run_time;
-    params values{job.id, impl::micros(next), impl::stored_document(job)};
+    params values = impl::row_params(job, next);
     impl_->query(
         impl_->sql_.update(),
         std::move(values),
@@ -776,7 +836,10 @@ void postgres_job_store::do_find(std::string id, find_handler handler)
         [self = impl_.get(), id, h = std::move(handler)](error_code ec, pg_result r) mutable {
             std::optional<job_description> found;
             if (!ec && !r.rows.empty())
-                found = self->decode(id, r.rows[0][0], r.rows[0][1], nullptr);
+            {
+                const auto& row = r.rows[0];
+                found = self->decode({id, row[0], row[1], row[2], row[3]}, nullptr);
+            }
             complete(self->ex_, std::move(h), ec, std::move(found));
         }
     );
@@ -863,7 +926,7 @@ void postgres_job_store::do_acquire(
                 {
                     if (!row[0] || !row[3])
                         continue;
-                    auto d = self->decode(*row[0], row[1], row[2], nullptr);
+                    auto d = self->decode({*row[0], row[1], row[2], row[4], row[5]}, nullptr);
                     if (d)
                         leases.push_back(job_lease{std::move(*d), std::stoull(*row[3])});
                 }

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <utility>
 
+#include "job_checksum.hpp"
+
 namespace asched::detail {
 
 namespace {
@@ -40,6 +42,11 @@ constexpr const char* migrations[] = {
     // it; with next_run_time alone, ties by id (and "paused last") took a sort of every row in a temporary b-tree.
     "DROP INDEX jobs_by_next_run_time;"
     "CREATE INDEX jobs_by_next_run_time_and_id ON jobs(next_run_time, id);",
+    // 3: a checksum of each row (row_checksum: id, next run time and document), so that a row changed after it was
+    // written is quarantined instead of run. The rows already there get theirs from what they hold now: a change
+    // before the migration cannot be told from a write, but every later one can
+    "ALTER TABLE jobs ADD COLUMN checksum INTEGER NULL;"
+    "UPDATE jobs SET checksum = asched_row_checksum(id, next_run_time, document);",
 };
 static_assert(std::size(migrations) == sqlite_job_file::schema_version);
 
@@ -67,6 +74,40 @@ std::string_view column_text(sqlite3_stmt* stmt, int column)
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
     return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)))
                 : std::string_view();
+}
+
+std::string_view value_text(sqlite3_value* value)
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    return text ? std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(value))) : std::string_view();
+}
+
+/// asched_row_checksum(id, next_run_time, document) for the migration to version 3: the same bytes as
+/// read_rows() checks (column text, the integer or NULL), so a migrated row verifies.
+void row_checksum_function(sqlite3_context* context, int, sqlite3_value** args)
+{
+    std::optional<std::int64_t> next_run_time_us;
+    if (sqlite3_value_type(args[1]) != SQLITE_NULL)
+        next_run_time_us = sqlite3_value_int64(args[1]);
+    const std::string_view id = value_text(args[0]);
+    sqlite3_result_int64(context, row_checksum(id, next_run_time_us, value_text(args[2])));
+}
+
+/// A statement of the current schema rewritten for a file without the checksum column (an older file opened read
+/// only): reads select NULL for it, writes leave it out (they fail with SQLITE_READONLY anyway).
+std::string without_checksum_column(std::string sql)
+{
+    constexpr std::pair<std::string_view, std::string_view> edits[] = {
+        {", checksum FROM", ", NULL FROM"},
+        {", checksum = excluded.checksum", ""},
+        {", checksum = ?4", ""},
+        {", checksum)", ")"},
+        {", ?4)", ")"},
+    };
+    for (const auto& [from, to] : edits)
+        for (auto at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
+            sql.replace(at, from.size(), to);
+    return sql;
 }
 
 }  // namespace
@@ -217,7 +258,8 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     }
     if (s.read_only)
     {
-        // No migration: a reader never writes. Versions 1 and 2 have the same tables (2 only adds an index)
+        // No migration: a reader never writes. Versions 1 and 2 have the same tables (2 only adds an index); 3 adds
+        // the checksum column, without which the rows are read unchecked
         const int found = schema_version_in_file();
         if (found == 0)
             throw sqlite_error(
@@ -230,6 +272,7 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
                 "sqlite store " + path_text_ + ": the file has schema version " + std::to_string(found) +
                     ", newer than this asched knows (" + std::to_string(schema_version) + "); use a newer asched"
             );
+        has_checksum_column_ = found >= first_checksummed_version;
     }
     else
         migrate();
@@ -240,22 +283,25 @@ sqlite_job_file::sqlite_job_file(std::filesystem::path path, settings s)
     begin_read_ = prepare("BEGIN DEFERRED", persistent);
     commit_ = prepare("COMMIT", persistent);
     rollback_ = prepare("ROLLBACK", persistent);
-    insert_ = prepare(
-        "INSERT INTO jobs(id, next_run_time, document) VALUES(?1, ?2, ?3) ON CONFLICT(id) DO NOTHING",
+    insert_ = prepare_for_schema(
+        "INSERT INTO jobs(id, next_run_time, document, checksum) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO NOTHING",
         persistent
     );
-    upsert_ = prepare(
-        "INSERT INTO jobs(id, next_run_time, document) VALUES(?1, ?2, ?3) ON CONFLICT(id) DO UPDATE"
-        " SET next_run_time = excluded.next_run_time, document = excluded.document",
+    upsert_ = prepare_for_schema(
+        "INSERT INTO jobs(id, next_run_time, document, checksum) VALUES(?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE"
+        " SET next_run_time = excluded.next_run_time, document = excluded.document, checksum = excluded.checksum",
         persistent
     );
-    update_ = prepare("UPDATE jobs SET next_run_time = ?2, document = ?3 WHERE id = ?1", persistent);
+    update_ = prepare_for_schema(
+        "UPDATE jobs SET next_run_time = ?2, document = ?3, checksum = ?4 WHERE id = ?1",
+        persistent
+    );
     remove_ = prepare("DELETE FROM jobs WHERE id = ?1", persistent);
     remove_all_ = prepare("DELETE FROM jobs", persistent);
-    all_scheduled_ = prepare(read_sql::all_scheduled, persistent);
-    all_paused_ = prepare(read_sql::all_paused, persistent);
-    find_ = prepare("SELECT id, next_run_time, document FROM jobs WHERE id = ?1", persistent);
-    due_ = prepare(read_sql::due, persistent);
+    all_scheduled_ = prepare_for_schema(read_sql::all_scheduled, persistent);
+    all_paused_ = prepare_for_schema(read_sql::all_paused, persistent);
+    find_ = prepare_for_schema("SELECT id, next_run_time, document, checksum FROM jobs WHERE id = ?1", persistent);
+    due_ = prepare_for_schema(read_sql::due, persistent);
     earliest_ = prepare(read_sql::earliest, persistent);
     count_ = prepare("SELECT count(*) FROM jobs", persistent);
     quarantine_insert_ = prepare(
@@ -298,6 +344,26 @@ void sqlite_job_file::connect(const std::string& name, int flags, bool create)
     }
     sqlite3_extended_result_codes(db_.get(), 1);
     sqlite3_busy_timeout(db_.get(), busy_timeout_ms);
+    register_checksum_function();
+}
+
+void sqlite_job_file::register_checksum_function()
+{
+    // DIRECTONLY: only this code's own statements call it, never a trigger or view another program put in the file
+    check(
+        sqlite3_create_function_v2(
+            db_.get(),
+            "asched_row_checksum",
+            3,
+            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+            nullptr,
+            row_checksum_function,
+            nullptr,
+            nullptr,
+            nullptr
+        ),
+        "cannot open"
+    );
 }
 
 void sqlite_job_file::first_read_only_statement(bool verify, int flags)
@@ -479,6 +545,13 @@ void sqlite_job_file::exec(const char* sql, std::string_view operation)
     check(sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr), operation);
 }
 
+sqlite_job_file::statement_ptr sqlite_job_file::prepare_for_schema(std::string sql, unsigned flags)
+{
+    if (!has_checksum_column_)
+        sql = without_checksum_column(std::move(sql));
+    return prepare(sql.c_str(), flags);
+}
+
 sqlite_job_file::statement_ptr sqlite_job_file::prepare(const char* sql, unsigned flags)
 {
     sqlite3_stmt* raw = nullptr;
@@ -618,6 +691,11 @@ std::vector<boost::system::error_code> sqlite_job_file::write(std::span<const ro
                 result = use.bind(2, w.row.next_run_time_us);
             if (result == SQLITE_OK && w.kind != row_write_kind::remove)
                 result = use.bind(3, w.row.document);
+            if (result == SQLITE_OK && w.kind != row_write_kind::remove && has_checksum_column_)
+            {
+                const auto checksum = row_checksum(w.row.id, w.row.next_run_time_us, w.row.document);
+                result = use.bind(4, std::int64_t{checksum});
+            }
             if (result == SQLITE_OK)
                 result = use.step_result();
             if (result == SQLITE_DONE)
@@ -669,6 +747,12 @@ std::vector<stored_job_row> sqlite_job_file::read_rows(
         if (sqlite3_column_type(stmt, 1) != SQLITE_NULL)
             row.next_run_time_us = sqlite3_column_int64(stmt, 1);
         row.document = column_text(stmt, 2);
+        if (sqlite3_column_type(stmt, 3) == SQLITE_NULL)
+            row.checksum = row_checksum_state::unchecked;
+        else if (sqlite3_column_int64(stmt, 3) == row_checksum(row.id, row.next_run_time_us, row.document))
+            row.checksum = row_checksum_state::verified;
+        else
+            row.checksum = row_checksum_state::mismatch;
     }
     return rows;
 }

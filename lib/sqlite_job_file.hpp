@@ -51,6 +51,18 @@ private:
     std::string message_;
 };
 
+/// How a row read from the file compared with the checksum stored beside it (row_checksum of lib/job_checksum.hpp).
+enum class row_checksum_state
+{
+    /// The row has no checksum: written before schema version 3, in a file only read since (a writable open gives
+    /// every row one when it migrates the file). Also the state of a row that was not read from the file.
+    unchecked,
+    /// The id, next run time and document are the ones written.
+    verified,
+    /// Something in the row changed after it was written: it must not be run (the store quarantines it).
+    mismatch,
+};
+
 /// One job as the file holds it.
 struct stored_job_row
 {
@@ -59,8 +71,13 @@ struct stored_job_row
     std::optional<std::int64_t> next_run_time_us;
     /// The job's JSON document, opaque to this layer.
     std::string document;
+    /// Set by the reads; ignored by write() (which computes the checksum) and by ==, which compares the row's value.
+    row_checksum_state checksum = row_checksum_state::unchecked;
 
-    friend bool operator==(const stored_job_row&, const stored_job_row&) = default;
+    friend bool operator==(const stored_job_row& a, const stored_job_row& b)
+    {
+        return a.id == b.id && a.next_run_time_us == b.next_run_time_us && a.document == b.document;
+    }
 };
 
 /// A job the scheduler could not load, kept aside (never deleted) with the reason.
@@ -128,7 +145,9 @@ public:
     static constexpr std::uintmax_t min_free_bytes = 64 * 1024;
 
     /// The schema version this code writes; a file with a newer one is refused.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
+    /// The first schema version whose rows have a checksum (older files are read without one when opened read only).
+    static constexpr int first_checksummed_version = 3;
     /// How long a statement waits for another connection's lock before failing with SQLITE_BUSY.
     static constexpr int busy_timeout_ms = 5000;
 
@@ -138,13 +157,15 @@ public:
     {
         /// all_jobs(), first: the jobs with a next run time, along jobs_by_next_run_time_and_id.
         static constexpr const char* all_scheduled =
-            "SELECT id, next_run_time, document FROM jobs WHERE next_run_time IS NOT NULL ORDER BY next_run_time, id";
+            "SELECT id, next_run_time, document, checksum FROM jobs WHERE next_run_time IS NOT NULL"
+            " ORDER BY next_run_time, id";
         /// all_jobs(), then: the paused jobs (NULL, which SQLite sorts first), by id.
-        static constexpr const char*
-            all_paused = "SELECT id, next_run_time, document FROM jobs WHERE next_run_time IS NULL ORDER BY id";
+        static constexpr const char* all_paused =
+            "SELECT id, next_run_time, document, checksum FROM jobs WHERE next_run_time IS NULL ORDER BY id";
         /// due_jobs(?1).
-        static constexpr const char*
-            due = "SELECT id, next_run_time, document FROM jobs WHERE next_run_time <= ?1 ORDER BY next_run_time, id";
+        static constexpr const char* due =
+            "SELECT id, next_run_time, document, checksum FROM jobs WHERE next_run_time <= ?1"
+            " ORDER BY next_run_time, id";
         /// earliest_next_run_time(): min() ignores NULLs, and reads the first non-NULL entry of the index.
         static constexpr const char* earliest = "SELECT min(next_run_time) FROM jobs";
     };
@@ -170,6 +191,9 @@ public:
     std::vector<boost::system::error_code> write(std::span<const row_write> writes, bool all_or_nothing = false);
     /// Deletes every job (not the quarantined ones).
     void remove_all();
+
+    // The reads set each row's `checksum` state: a row whose checksum does not match is returned as it is, marked
+    // row_checksum_state::mismatch, for the caller to quarantine (or, read only, to report)
 
     /// Every job, by next run time, paused ones (NULL) last, then by id.
     std::vector<stored_job_row> all_jobs();
@@ -239,11 +263,15 @@ private:
         std::vector<stored_job_row> rows = {}
     );
     int schema_version_in_file();
+    void register_checksum_function();
+    statement_ptr prepare_for_schema(std::string sql, unsigned flags);
 
     std::filesystem::path path_;
     std::string path_text_;  // for messages
     std::string vfs_;        // the VFS every connection opens with; empty: the default
     bool read_only_ = false;
+    /// Whether the jobs table has the checksum column: false only for an older file opened read only.
+    bool has_checksum_column_ = true;
     unique_fd lock_;  // declared before db_: the lock is released only after the connection closed
     std::unique_ptr<sqlite3, db_closer> db_;
 

@@ -30,6 +30,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "job_checksum.hpp"
 #include "sqlite_job_file.hpp"
 #include "sqlite_store_thread.hpp"
 
@@ -105,6 +106,12 @@ stored_job_row to_row(const job_description& job)
 /// The description in a row, or none with the reason it cannot be read.
 std::optional<job_description> decode(const stored_job_row& row, std::string& reason)
 {
+    // Before anything else: a row changed after it was written may still decode, with altered data
+    if (row.checksum == detail::row_checksum_state::mismatch)
+    {
+        reason = detail::checksum_mismatch_reason;
+        return std::nullopt;
+    }
     boost::system::error_code ec;
     const boost::json::value document = boost::json::parse(row.document, ec);
     if (ec)

@@ -37,7 +37,8 @@ struct job_listing
 {
     /// The jobs, by next run time; paused jobs (no next run time) last, then by id.
     std::vector<job_description> jobs{};
-    /// Rows that failed to decode during this read; the store has moved them to its quarantine.
+    /// Rows that failed to decode during this read, or whose checksum did not match (the reason starts with
+    /// `checksum mismatch`); the store has moved them to its quarantine.
     std::vector<quarantined_job> quarantined{};
 };
 

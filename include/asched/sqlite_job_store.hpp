@@ -72,8 +72,8 @@ struct sqlite_check_report
     std::string integrity{};
     /// How many job rows were read.
     std::size_t jobs{0};
-    /// The rows that cannot be loaded (not JSON, rejected by @ref from_document, or naming another id), with the
-    /// reason. They are left where they are.
+    /// The rows that cannot be loaded (not JSON, rejected by @ref from_document, naming another id, or changed
+    /// after they were written: `checksum mismatch`), with the reason. They are left where they are.
     std::vector<quarantined_job> unreadable{};
     /// Why the job rows could not be read at all (e.g. `database disk image is malformed`); empty when they were.
     std::string read_error{};
@@ -99,8 +99,10 @@ struct sqlite_check_report
  * difference (`"next_run_time": null` when paused, no such field when not computed), so both read back as written.
  * A paused job's `next_run_time` member is not stored (it is ignored for paused jobs): it reads back unset.
  *
- * A row that cannot be read back (not JSON, rejected by @ref from_document, or a document naming another id) is
- * moved to the file's quarantine table by the read that meets it, in the same pass, with the error as the reason;
+ * A row that cannot be read back (not JSON, rejected by @ref from_document, or a document naming another id), or
+ * that changed after it was written (its CRC-32C checksum of id, next run time and document does not match: the
+ * reason starts with `checksum mismatch`), is moved to the file's quarantine table by the read that meets it, in
+ * the same pass, with the error as the reason;
  * the read reports it in @ref job_listing::quarantined (@ref async_find answers none for it). Nothing is deleted:
  * @ref quarantined lists them. A read-only store (@ref sqlite_store_options::read_only) reports such rows the same
  * way but leaves them in place.

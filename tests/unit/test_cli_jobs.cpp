@@ -176,6 +176,16 @@ void insert_raw_row(const fs::path& db, const std::string& id, const std::string
     sqlite3_close(raw);
 }
 
+/// Runs `sql` on the file through a plain connection, as damage (a flipped digit) would change a row.
+void change_raw_row(const fs::path& db, const std::string& sql)
+{
+    sqlite3* raw = nullptr;
+    BOOST_REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+    BOOST_TEST(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK, sqlite3_errmsg(raw));
+    BOOST_TEST(sqlite3_changes(raw) == 1);
+    sqlite3_close(raw);
+}
+
 job_description make_job(
     const std::string& id,
     const std::string& name,
@@ -1013,6 +1023,62 @@ BOOST_AUTO_TEST_CASE(check_reports_and_says_so_in_its_exit_status)
     check_rejected(run_jobs({"--store", "sqlite:" + files.text.string(), "check"}), "not a SQLite database");
     check_rejected(run_jobs({"--store", "sqlite:" + files.empty.string(), "check"}), "the file is empty");
     check_rejected(run_jobs({"--store", url, "check", "extra"}), "check: unexpected argument 'extra'");
+}
+
+// Issue 15: a row changed after it was written (a digit flipped in its document) is reported by the reading
+// commands and left as it is, byte for byte; check counts it as a problem; a writing command quarantines it.
+BOOST_AUTO_TEST_CASE(a_changed_row_is_reported_left_in_place_and_a_problem_for_check)
+{
+    {
+        test_store s(db);
+        s.add(make_job("good", "Good", R"({"type":"interval","hours":1})", at("2027-07-01T12:00:00Z")));
+        auto flipped = make_job("flipped", "Flipped", R"({"type":"interval","hours":1})", at("2027-07-01T13:00:00Z"));
+        flipped.kwargs = {{"year", 2027}};
+        s.add(flipped);
+    }
+    change_raw_row(
+        db,
+        R"(UPDATE jobs SET document = replace(document, '"year":2027', '"year":2127') WHERE id = 'flipped')"
+    );
+    const std::string before = asched::test::file_bytes(db);
+    const std::string
+        reason = "checksum mismatch: the stored row (its id, next run time or document) changed after it was written";
+    const std::string note = "job 'flipped' cannot be loaded (a scheduler on the file quarantines it): " + reason;
+
+    auto r = run_jobs({"--store", url, "list"});
+    check_ok(r);
+    BOOST_TEST_REQUIRE(r.lines().size() == 3u, r.out);
+    BOOST_TEST(r.lines()[1].starts_with("good "));
+    BOOST_TEST(r.lines()[2] == note);
+    check_rejected(run_jobs({"--store", url, "show", "flipped"}), "cannot be loaded: checksum mismatch");
+    r = run_jobs({"--store", url, "export"});
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.err == "asched jobs: note: not exported: " + note + "\n");
+    BOOST_TEST(!contains(r.out, "2127"), r.out);
+
+    r = run_jobs({"--store", url, "check"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.empty(), r.err);
+    BOOST_TEST(
+        r.lines() == (strings{
+                         url + ": integrity_check: ok",
+                         url + ": " + note,
+                         url + ": 2 jobs read, 1 loadable",
+                         url + ": 1 problem found",
+                     }),
+        boost::test_tools::per_element()
+    );
+    // Reading never writes
+    BOOST_TEST((asched::test::file_bytes(db) == before));
+
+    // A command that writes opens the file as a scheduler does: its read moves the row aside, as it was found
+    check_rejected(run_jobs({"--store", url, "pause", "flipped"}), "job 'flipped' is quarantined");
+    r = run_jobs({"--store", url, "quarantined"});
+    check_ok(r);
+    BOOST_TEST_REQUIRE(r.lines().size() == 2u, r.out);
+    BOOST_TEST(r.lines()[1] == "flipped  " + reason);
+    r = run_jobs({"--store", url, "check"});
+    BOOST_TEST(r.status == 0, r.out);
 }
 
 // import is all or nothing: a job refused in the middle leaves the store as it was, each refused job has its line,

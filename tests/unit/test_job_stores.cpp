@@ -826,6 +826,58 @@ BOOST_AUTO_TEST_CASE(a_read_only_store_reports_unloadable_rows_and_writes_nothin
     BOOST_TEST((asched::test::file_bytes(tmp.db) == before));
 }
 
+BOOST_AUTO_TEST_CASE(a_changed_row_is_reported_read_only_and_quarantined_by_a_writable_store)
+{
+    temp_dir tmp;
+    {
+        store_under_test<sqlite_kind> s;
+        BOOST_TEST(!s.add(job("good", at("2027-01-05T10:00:00Z"))));
+        BOOST_TEST(!s.add(job("flipped", at("2027-01-05T10:00:00Z"))));
+        s.store->close();
+        fs::copy_file(s.tmp.db, tmp.db);
+    }
+    // The year of the next run time, in the document: 2027 became 2127
+    {
+        sqlite3* raw = nullptr;
+        BOOST_REQUIRE(sqlite3_open(tmp.db.c_str(), &raw) == SQLITE_OK);
+        const char* sql = "UPDATE jobs SET document = replace(document, '2027', '2127') WHERE id = 'flipped'";
+        BOOST_TEST(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+        BOOST_TEST(sqlite3_changes(raw) == 1);
+        sqlite3_close(raw);
+    }
+    const std::string before = asched::test::file_bytes(tmp.db);
+    boost::asio::io_context ctx;
+    {
+        sqlite_job_store reader(ctx.get_executor(), {.path = tmp.db, .read_only = true, .change_poll = 0ms});
+        auto [ec, listing] = complete<error_code, job_listing>(ctx, [&](auto cb) { reader.async_all_jobs(cb); });
+        BOOST_TEST(!ec);
+        BOOST_TEST(ids_of(listing.jobs) == ids{"good"});
+        BOOST_REQUIRE(listing.quarantined.size() == 1u);
+        BOOST_TEST(listing.quarantined[0].id == "flipped");
+        BOOST_TEST(listing.quarantined[0].reason.starts_with("checksum mismatch"), listing.quarantined[0].reason);
+        auto [ec2, found] = complete<error_code, std::optional<job_description>>(ctx, [&](auto cb) {
+            reader.async_find("flipped", cb);
+        });
+        BOOST_TEST(!found.has_value());
+        const auto report = reader.check();
+        BOOST_TEST(ids_of(report.unreadable) == ids{"flipped"});
+        BOOST_TEST(!report.ok());
+        BOOST_TEST(reader.quarantined().empty());
+        reader.close();
+    }
+    BOOST_TEST((asched::test::file_bytes(tmp.db) == before));
+
+    // A writable store moves it aside at its first read
+    sqlite_job_store writer(ctx.get_executor(), {.path = tmp.db, .scheduler_lock = false, .change_poll = 0ms});
+    auto [ec, listing] = complete<error_code, job_listing>(ctx, [&](auto cb) { writer.async_all_jobs(cb); });
+    BOOST_TEST(ids_of(listing.jobs) == ids{"good"});
+    BOOST_TEST(ids_of(listing.quarantined) == ids{"flipped"});
+    const auto aside = writer.quarantined();
+    BOOST_REQUIRE(aside.size() == 1u);
+    BOOST_TEST(aside[0].reason.starts_with("checksum mismatch"));
+    writer.close();
+}
+
 BOOST_AUTO_TEST_CASE(a_read_only_open_refuses_a_missing_empty_or_foreign_file_and_leaves_it_as_it_was)
 {
     temp_dir tmp;

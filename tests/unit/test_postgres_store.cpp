@@ -213,6 +213,137 @@ BOOST_AUTO_TEST_CASE(a_row_that_cannot_be_read_is_quarantined_not_lost)
     store.close();
 }
 
+/// The ids of a listing's jobs, and of its quarantined rows with their reasons cut to the first ':'.
+std::pair<std::vector<std::string>, std::vector<std::string>> ids_of(const asched::job_listing& listing)
+{
+    std::pair<std::vector<std::string>, std::vector<std::string>> ids;
+    for (const auto& d : listing.jobs)
+        ids.first.push_back(d.id);
+    for (const auto& q : listing.quarantined)
+        ids.second.push_back(q.id + " " + q.reason.substr(0, q.reason.find(':')));
+    std::sort(ids.first.begin(), ids.first.end());
+    std::sort(ids.second.begin(), ids.second.end());
+    return ids;
+}
+
+asched::job_listing all_jobs(boost::asio::io_context& io, postgres_job_store& store)
+{
+    auto all = await<asched::job_listing>(io, [&](auto h) { store.async_all_jobs(std::move(h)); });
+    BOOST_REQUIRE(!all.ec);
+    return std::get<0>(all.values);
+}
+
+/// Fails unless `condition` (SQL) holds on the server.
+void require_sql(boost::asio::io_context& io, const std::string& condition)
+{
+    run_sql(io, "DO $$ BEGIN IF NOT (" + condition + ") THEN RAISE 'does not hold'; END IF; END $$");
+}
+
+BOOST_AUTO_TEST_CASE(a_row_changed_after_it_was_written_is_quarantined_with_checksum_mismatch)
+{
+    using strings = std::vector<std::string>;
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    postgres_job_store store(io.get_executor(), options_for(prefix));
+    const instant t = now_s() - 1s;
+    // A document jsonb returns with other key order, spacing and number spellings than Boost.JSON wrote it
+    for (const char* id : {"document", "column", "acquired", "intact"})
+    {
+        job_description d = due_job(id, t);
+        d.kwargs = {{"year", 2027}, {"ratio", 0.1}, {"big", 1e300}, {"to", "ops \u00e9\n"}};
+        BOOST_TEST(!await<>(io, [&](auto h) { store.async_add(d, false, std::move(h)); }).ec);
+    }
+    BOOST_TEST(ids_of(all_jobs(io, store)).first == (strings{"acquired", "column", "document", "intact"}));
+
+    // Fire writes keep the next run time's checksum in step: all are due again a microsecond later
+    const auto leases = acquire(io, store, t);
+    BOOST_REQUIRE(leases.size() == 4u);
+    for (const auto& l : leases)
+        BOOST_TEST(!await<>(io, [&](auto h) {
+                        store.async_write_leased(leased_write{l.job.id, l.fencing_token, t + 1us, true}, std::move(h));
+                    }).ec);
+    auto listing = all_jobs(io, store);
+    BOOST_TEST(ids_of(listing).first == (strings{"acquired", "column", "document", "intact"}));
+    BOOST_TEST(listing.quarantined.empty());
+
+    // Damage: a digit of two documents, and the next run time column of another a century later
+    run_sql(
+        io,
+        "UPDATE " + prefix +
+            "_jobs SET document = replace(document::text, '2027', '2127')::jsonb"
+            " WHERE id IN ('document', 'acquired')"
+    );
+    run_sql(
+        io,
+        "UPDATE " + prefix + "_jobs SET next_run_time = next_run_time + interval '100 years' WHERE id = 'column'"
+    );
+
+    // Taking the due jobs quarantines the changed ones instead of leasing them
+    const auto taken = acquire(io, store, t + 1s);
+    BOOST_REQUIRE(taken.size() == 1u);
+    BOOST_TEST(taken[0].job.id == "intact");
+    BOOST_TEST(taken[0].job.kwargs.at("year").as_int64() == 2027);
+    // Listing catches the column
+    listing = all_jobs(io, store);
+    BOOST_TEST(ids_of(listing).first == (strings{"intact"}));
+    BOOST_TEST(ids_of(listing).second == (strings{"column checksum mismatch"}));
+    require_sql(
+        io,
+        "(SELECT count(*) FROM " + prefix +
+            "_quarantined_jobs WHERE reason LIKE 'checksum mismatch%' AND id IN ('document', 'acquired', 'column'))"
+            " = 3"
+    );
+    require_sql(io, "(SELECT document LIKE '%2127%' FROM " + prefix + "_quarantined_jobs WHERE id = 'document')");
+    store.close();
+}
+
+BOOST_AUTO_TEST_CASE(version_1_tables_migrate_and_their_rows_load_unchecked_until_written)
+{
+    using strings = std::vector<std::string>;
+    boost::asio::io_context io;
+    const std::string prefix = fresh_prefix();
+    const instant t = now_s() + 1h;
+    // The tables as version 1 made them, with a row it wrote
+    boost::json::object old_document = asched::to_document(due_job("old", t));
+    old_document.erase("next_run_time");
+    run_sql(
+        io,
+        "CREATE TABLE " + prefix +
+            "_schema_version (version integer NOT NULL);"
+            "INSERT INTO " +
+            prefix +
+            "_schema_version (version) VALUES (1);"
+            "CREATE TABLE " +
+            prefix +
+            "_jobs (id text PRIMARY KEY, next_run_time timestamptz, document jsonb NOT NULL,"
+            " acquired_by text, acquired_until timestamptz, fencing_token bigint NOT NULL DEFAULT 0);"
+            "CREATE TABLE " +
+            prefix +
+            "_quarantined_jobs (id text PRIMARY KEY, document text NOT NULL,"
+            " reason text NOT NULL, quarantined_at timestamptz NOT NULL DEFAULT now());"
+            "INSERT INTO " +
+            prefix + "_jobs (id, next_run_time, document) VALUES ('old', now() + interval '1 hour', '" +
+            boost::json::serialize(old_document) + "')"
+    );
+    postgres_job_store store(io.get_executor(), options_for(prefix));
+    BOOST_TEST(ids_of(all_jobs(io, store)).first == (strings{"old"}));
+    require_sql(io, "(SELECT max(version) FROM " + prefix + "_schema_version) = 2");
+    require_sql(
+        io,
+        "(SELECT document_checksum IS NULL AND next_run_time_checksum IS NULL FROM " + prefix +
+            "_jobs WHERE id = 'old')"
+    );
+    // Written again, it gets its checksums, and a change is caught from then on
+    BOOST_TEST(!await<>(io, [&](auto h) { store.async_update(due_job("old", t), std::move(h)); }).ec);
+    require_sql(io, "(SELECT document_checksum IS NOT NULL FROM " + prefix + "_jobs WHERE id = 'old')");
+    run_sql(
+        io,
+        "UPDATE " + prefix + "_jobs SET document = jsonb_set(document, '{max_instances}', '2') WHERE id = 'old'"
+    );
+    BOOST_TEST(ids_of(all_jobs(io, store)).second == (strings{"old checksum mismatch"}));
+    store.close();
+}
+
 BOOST_AUTO_TEST_CASE(leases_go_to_one_holder_and_fencing_tokens_grow)
 {
     boost::asio::io_context io;

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <random>
+#include <sqlite3.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "common/mock_scheduler.hpp"
 #include "common/run_helpers.hpp"
 #include "common/temp_dir.hpp"
+#include "common/thread_sync.hpp"
 #include "lib/sqlite_job_file.hpp"
 
 using namespace std::chrono_literals;
@@ -47,6 +49,7 @@ using asched::test::mock_scheduler;
 using asched::test::poll_until;
 using asched::test::str;
 using asched::test::T0;
+using asched::test::what_of;
 
 namespace {
 
@@ -91,6 +94,17 @@ struct store_fixture : asched::test::scheduler_fixture
         sched->shutdown();
         sched.reset();
         poll();
+    }
+
+    /// Runs `sql` on the file through a plain SQLite connection, as damage or another program would change it.
+    void change_rows(const std::string& sql) const
+    {
+        sqlite3* raw = nullptr;
+        BOOST_REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+        const int result = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr);
+        BOOST_TEST(result == SQLITE_OK, sqlite3_errmsg(raw));
+        BOOST_TEST(sqlite3_changes(raw) == 1);
+        sqlite3_close(raw);
     }
 
     /// The rows as another process sees them.
@@ -213,6 +227,58 @@ BOOST_AUTO_TEST_CASE(rows_that_cannot_be_loaded_are_quarantined_and_the_rest_loa
     for (const auto& q : aside)
         if (q.id == "ghost")
             BOOST_TEST(q.reason.find("no_such_task") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_row_changed_after_it_was_written_is_quarantined_and_never_run)
+{
+    // Issue 15: digits flipped in a stored row changed a job's kwargs, and another's next run time. The checksum
+    // catches both: neither job runs with the altered data; the untouched job beside them loads and runs
+    {
+        sqlite_job_file f(file, {.create = true, .scheduler_lock = false});
+        auto with_kwargs = tick_job("kwargs", T0 + 10s);
+        with_kwargs.kwargs = {{"year", 2027}};
+        const std::vector<row_write> writes{
+            {row_write_kind::insert, {"kwargs", (T0 + 10s).time_since_epoch().count(), document_text(with_kwargs)}},
+            {row_write_kind::insert,
+             {"column", (T0 + 10s).time_since_epoch().count(), document_text(tick_job("column", T0 + 10s))}},
+            {row_write_kind::insert,
+             {"intact", (T0 + 10s).time_since_epoch().count(), document_text(tick_job("intact", T0 + 10s))}},
+        };
+        f.write(writes);
+    }
+    change_rows("UPDATE jobs SET document = replace(document, '2027', '2127') WHERE id = 'kwargs'");
+    // A next run time a century later, in the column only (the document keeps its own)
+    change_rows("UPDATE jobs SET next_run_time = next_run_time + 3155760000000000 WHERE id = 'column'");
+
+    auto sched = make_scheduler();
+    start(*sched);
+    poll_until(ctx, [&] { return events_of(event_code::job_quarantined).size() == 2u; });
+    BOOST_TEST(sched->job_count() == 1u);
+    BOOST_TEST(sched->get_job("intact").has_value());
+    for (const auto& e : events_of(event_code::job_quarantined))
+    {
+        BOOST_TEST((e.job_id == "kwargs" || e.job_id == "column"), e.job_id);
+        BOOST_TEST(what_of(e.exception).starts_with("checksum mismatch"), what_of(e.exception));
+    }
+    advance(10s);
+    poll_until(ctx, [&] { return !events_of(event_code::job_executed).empty(); });
+    BOOST_TEST(tick_runs == 1);
+    const auto executed = events_of(event_code::job_executed);
+    BOOST_REQUIRE(executed.size() == 1u);
+    BOOST_TEST(executed[0].job_id == "intact");
+    stop(sched);
+
+    // Kept aside as they were found, never deleted
+    sqlite_job_file f(file, {.create = false, .scheduler_lock = false});
+    BOOST_TEST(f.count() == 1u);
+    const auto aside = f.quarantined();
+    BOOST_REQUIRE(aside.size() == 2u);
+    for (const auto& q : aside)
+    {
+        BOOST_TEST(q.reason.starts_with("checksum mismatch"), q.reason);
+        if (q.id == "kwargs")
+            BOOST_TEST(q.document.find("2127") != std::string::npos, q.document);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_stored_job_without_a_next_run_time_gets_one_written_back)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/damaged_files.hpp"
 #include "common/temp_dir.hpp"
 #include "common/thread_sync.hpp"
 #include "lib/sqlite_job_file.hpp"
@@ -163,6 +164,20 @@ void create_version_1_file(const fs::path& db)
         " quarantined_at INTEGER NOT NULL);"
         "DELETE FROM schema_version;"
         "INSERT INTO schema_version(version) VALUES(1);"
+        "COMMIT;"
+    );
+}
+
+/// The schema version 2 wrote (no checksum column), built by hand from version 1 as that code migrated it.
+void create_version_2_file(const fs::path& db)
+{
+    create_version_1_file(db);
+    raw_exec(
+        db,
+        "BEGIN IMMEDIATE;"
+        "DROP INDEX jobs_by_next_run_time;"
+        "CREATE INDEX jobs_by_next_run_time_and_id ON jobs(next_run_time, id);"
+        "UPDATE schema_version SET version = 2;"
         "COMMIT;"
     );
 }
@@ -563,11 +578,11 @@ BOOST_AUTO_TEST_CASE(a_newer_schema_version_is_refused)
         sqlite_job_file file(tmp.db, {});
         file.write(std::vector{insert(job("a", 1))});
     }
-    raw_exec(tmp.db, "UPDATE schema_version SET version = 3");
+    raw_exec(tmp.db, "UPDATE schema_version SET version = 4");
     const auto message = sqlite_error_of([&] { sqlite_job_file file(tmp.db, {}); }, SQLITE_ERROR);
     BOOST_TEST(
         message == "sqlite store " + tmp.db.string() +
-                       ": the file has schema version 3, newer than this asched knows (2); use a newer asched"
+                       ": the file has schema version 4, newer than this asched knows (3); use a newer asched"
     );
     // The CLI's open is refused the same way
     const auto cli_message = sqlite_error_of(
@@ -576,8 +591,8 @@ BOOST_AUTO_TEST_CASE(a_newer_schema_version_is_refused)
     );
     BOOST_TEST(cli_message == message);
     // The refusal changed nothing
-    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "3");
-    raw_exec(tmp.db, "UPDATE schema_version SET version = 2");
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "4");
+    raw_exec(tmp.db, "UPDATE schema_version SET version = 3");
     BOOST_TEST(sqlite_job_file(tmp.db, {}).count() == 1u);
 }
 
@@ -610,7 +625,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_migrates_on_open_and_keeps_its_rows)
         BOOST_TEST(quarantined[0].quarantined_at_us == 42);
         BOOST_TEST(file.integrity_check() == "ok");
     }
-    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "2");
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "3");
     BOOST_TEST(schema_names(tmp.db) == "jobs,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version");
     BOOST_TEST(
         raw_text(tmp.db, "SELECT group_concat(name, ',') FROM pragma_index_info('jobs_by_next_run_time_and_id')") ==
@@ -636,7 +651,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_migrates_for_a_scheduler_too)
         sqlite_job_file file(tmp.db, {});
         BOOST_TEST(ids_of(file.all_jobs()) == (ids{"a", "b"}));
     }
-    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "2");
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "3");
     BOOST_TEST(schema_names(tmp.db) == "jobs,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version");
 }
 
@@ -676,13 +691,157 @@ BOOST_AUTO_TEST_CASE(a_new_file_gets_the_current_schema_in_wal_mode)
         sqlite3_finalize(stmt);
         return out;
     };
-    BOOST_TEST(text("SELECT group_concat(version) FROM schema_version") == "2");
+    BOOST_TEST(text("SELECT group_concat(version) FROM schema_version") == "3");
     BOOST_TEST(text("PRAGMA journal_mode") == "wal");
     BOOST_TEST(
         text("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite%' ORDER "
              "BY name)") == "jobs,jobs_by_next_run_time_and_id,quarantined_jobs,schema_version"
     );
     sqlite3_close(raw);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(sqlite_job_file_checksums)
+
+using asched::detail::row_checksum_state;
+
+/// The checksum state of each row `rows` holds, as "id:state" in their order.
+std::vector<std::string> states_of(const std::vector<stored_job_row>& rows)
+{
+    std::vector<std::string> out;
+    for (const auto& row : rows)
+    {
+        const char* state = row.checksum == row_checksum_state::verified   ? "verified"
+                            : row.checksum == row_checksum_state::mismatch ? "mismatch"
+                                                                           : "unchecked";
+        out.push_back(row.id + ":" + state);
+    }
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(rows_read_back_verify_and_a_changed_document_next_run_time_or_id_does_not)
+{
+    temp_dir tmp;
+    sqlite_job_file file(tmp.db, {});
+    file.write(std::vector{
+        insert(job("document", 10, R"({"kwargs":{"year":2027}})")),
+        insert(job("column", 20, "{}")),
+        insert(job("id", 30, "{}")),
+        insert(job("paused", std::nullopt, "{}")),
+        insert(job("intact", 40, R"({"kwargs":{"year":2027}})")),
+    });
+    BOOST_TEST(
+        states_of(file.all_jobs()) ==
+            (ids{"document:verified", "column:verified", "id:verified", "intact:verified", "paused:verified"}),
+        boost::test_tools::per_element()
+    );
+
+    // One digit each, written by another connection as damage would be: the document, the column, the id; and a
+    // paused job's NULL next run time made one
+    raw_exec(tmp.db, "UPDATE jobs SET document = replace(document, '2027', '2127') WHERE id = 'document'");
+    raw_exec(tmp.db, "UPDATE jobs SET next_run_time = 21 WHERE id = 'column'");
+    raw_exec(tmp.db, "UPDATE jobs SET id = 'iD' WHERE id = 'id'");
+    raw_exec(tmp.db, "UPDATE jobs SET next_run_time = 50 WHERE id = 'paused'");
+    BOOST_TEST(
+        states_of(file.all_jobs()) ==
+            (ids{"document:mismatch", "column:mismatch", "iD:mismatch", "intact:verified", "paused:mismatch"}),
+        boost::test_tools::per_element()
+    );
+    // Every read marks them, and returns the row as it is (the caller quarantines it with what it holds)
+    BOOST_TEST(
+        states_of(file.due_jobs(25)) == (ids{"document:mismatch", "column:mismatch"}),
+        boost::test_tools::per_element()
+    );
+    const auto found = file.find("document");
+    BOOST_REQUIRE(found.has_value());
+    BOOST_TEST((found->checksum == row_checksum_state::mismatch));
+    BOOST_TEST(found->document == R"({"kwargs":{"year":2127}})");
+    BOOST_TEST((file.find("intact")->checksum == row_checksum_state::verified));
+
+    // A write gives the row a new checksum: an update (the store's own) verifies again
+    file.write(std::vector{row_write{row_write_kind::update, job("column", 22, "{}")}});
+    BOOST_TEST((file.find("column")->checksum == row_checksum_state::verified));
+    // The checksum column itself changed is a mismatch too
+    raw_exec(tmp.db, "UPDATE jobs SET checksum = checksum + 1 WHERE id = 'intact'");
+    BOOST_TEST((file.find("intact")->checksum == row_checksum_state::mismatch));
+}
+
+BOOST_AUTO_TEST_CASE(the_checksum_is_crc32c_of_id_next_run_time_and_document)
+{
+    temp_dir tmp;
+    {
+        sqlite_job_file file(tmp.db, {});
+        file.write(std::vector{insert(job("a", -5, R"({"x":1})")), insert(job("p", std::nullopt, "{}"))});
+    }
+    // Computed independently here, with the Castagnoli polynomial, bit by bit
+    const auto crc32c = [](const std::string& bytes) {
+        std::uint32_t c = 0xffffffffu;
+        for (const unsigned char byte : bytes)
+        {
+            c ^= byte;
+            for (int bit = 0; bit < 8; ++bit)
+                c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+        }
+        return std::to_string(c ^ 0xffffffffu);
+    };
+    using namespace std::string_literals;
+    BOOST_TEST(raw_text(tmp.db, "SELECT checksum FROM jobs WHERE id = 'a'") == crc32c("a\0-5\0{\"x\":1}"s));
+    BOOST_TEST(raw_text(tmp.db, "SELECT checksum FROM jobs WHERE id = 'p'") == crc32c("p\0null\0{}"s));
+}
+
+BOOST_AUTO_TEST_CASE(a_version_2_file_is_read_unchecked_read_only_and_unchanged)
+{
+    temp_dir tmp;
+    create_version_2_file(tmp.db);
+    raw_exec(tmp.db, "INSERT INTO jobs(id, next_run_time, document) VALUES ('a', 7, '{}'), ('p', NULL, '{}')");
+    const std::string before = asched::test::file_bytes(tmp.db);
+    BOOST_REQUIRE(!fs::exists(tmp.db.string() + "-wal"));
+    {
+        sqlite_job_file file(tmp.db, {.scheduler_lock = false, .read_only = true});
+        BOOST_TEST(states_of(file.all_jobs()) == (ids{"a:unchecked", "p:unchecked"}), boost::test_tools::per_element());
+        BOOST_TEST(states_of(file.due_jobs(7)) == (ids{"a:unchecked"}));
+        BOOST_TEST((file.find("a") == job("a", 7, "{}")));
+        BOOST_TEST(file.count() == 2u);
+        // Writes fail as on any read-only file, not for the missing column
+        sqlite_error_of([&] { file.write(std::vector{insert(job("b", 1))}); }, SQLITE_READONLY);
+    }
+    BOOST_TEST((asched::test::file_bytes(tmp.db) == before));
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "2");
+}
+
+BOOST_AUTO_TEST_CASE(a_version_2_file_migrates_and_its_rows_get_their_checksums)
+{
+    temp_dir tmp;
+    create_version_2_file(tmp.db);
+    raw_exec(
+        tmp.db,
+        "INSERT INTO jobs(id, next_run_time, document) VALUES ('a', 7, '{\"year\":2027}'), ('p', NULL, '{}')"
+    );
+    {
+        sqlite_job_file file(tmp.db, {.create = false, .scheduler_lock = false});
+        BOOST_TEST(states_of(file.all_jobs()) == (ids{"a:verified", "p:verified"}), boost::test_tools::per_element());
+    }
+    BOOST_TEST(raw_text(tmp.db, "SELECT group_concat(version) FROM schema_version") == "3");
+    BOOST_TEST(raw_text(tmp.db, "SELECT count(*) FROM jobs WHERE checksum IS NULL") == "0");
+    // From then on a change is caught; and the migrated file reads as any other, read only too
+    raw_exec(tmp.db, "UPDATE jobs SET document = replace(document, '2027', '2127') WHERE id = 'a'");
+    sqlite_job_file reader(tmp.db, {.scheduler_lock = false, .read_only = true});
+    BOOST_TEST(states_of(reader.all_jobs()) == (ids{"a:mismatch", "p:verified"}), boost::test_tools::per_element());
+    // The reads still walk the index, with the checksum column
+    for (const char* query : {sqlite_job_file::read_sql::all_scheduled, sqlite_job_file::read_sql::due})
+        BOOST_TEST(contains(query_plan(tmp.db, query), "jobs_by_next_run_time_and_id"));
+}
+
+BOOST_AUTO_TEST_CASE(rows_another_program_inserts_without_a_checksum_are_read_unchecked)
+{
+    temp_dir tmp;
+    {
+        sqlite_job_file file(tmp.db, {});
+    }
+    raw_exec(tmp.db, "INSERT INTO jobs(id, next_run_time, document) VALUES ('raw', 1, '{}')");
+    sqlite_job_file file(tmp.db, {});
+    BOOST_TEST(states_of(file.all_jobs()) == (ids{"raw:unchecked"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
