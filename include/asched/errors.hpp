@@ -12,11 +12,11 @@
 /// | bad input | exception |
 /// | --- | --- |
 /// | a trigger: its JSON form, a crontab string, a C++ trigger's constructor arguments | @ref asched::invalid_trigger |
-/// | ISO 8601 text, or a datetime outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z | @ref
-/// asched::invalid_datetime | | a time zone name the tz database does not know | @ref asched::unknown_time_zone | | a
-/// job id (empty, too long, not UTF-8, a control character) | @ref asched::invalid_job_id | | a job document or export
-/// document | `invalid_job_document` (job_document.hpp) | | scheduler options, executor settings, a job store URL |
-/// `std::invalid_argument` |
+/// | ISO 8601 text, or a datetime outside 0001-01-01 .. 9999-12-31T23:59:59.999999Z | @ref asched::invalid_datetime |
+/// | a time zone name the tz database does not know | @ref asched::unknown_time_zone |
+/// | a job id (empty, too long, not UTF-8, a control character) | @ref asched::invalid_job_id |
+/// | a job document or export document | `invalid_job_document` (job_document.hpp) |
+/// | scheduler options, executor settings, a job store URL | `std::invalid_argument` |
 ///
 /// Inside a trigger's JSON form, a bad datetime or zone is reported as @ref asched::invalid_trigger naming its key;
 /// inside a job document, as `invalid_job_document` naming the field. Requests that are well-formed but cannot be

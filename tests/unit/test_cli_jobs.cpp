@@ -684,6 +684,33 @@ BOOST_AUTO_TEST_CASE(export_import_round_trip)
     BOOST_TEST((s.all() == first_jobs));
 }
 
+// import of a file whose job id breaks the rule (a newline): refused naming the id, escaped, each line of the error
+// one line; nothing is written.
+BOOST_AUTO_TEST_CASE(import_of_a_job_id_with_a_newline)
+{
+    {
+        test_store s(db);
+        s.add(make_job("kept", "Kept", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")));
+    }
+    boost::json::object doc = asched::export_document(std::vector<job_description>{
+        make_job("good", "Good", R"({"type":"interval","hours":1})", at("2026-07-01T12:00:00Z")),
+        make_job("bad", "Bad", R"({"type":"interval","hours":2})", at("2026-07-01T13:00:00Z")),
+    });
+    doc.at("jobs").as_array()[1].as_object()["id"] = "line\nbreak";  // as another program might write it
+    const fs::path file = dir / "bad-id.json";
+    write_text(file, boost::json::serialize(doc));
+    const auto r = run_jobs({"--store", url, "import", file.string()});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(r.out.empty(), r.out);
+    BOOST_TEST(contains(r.err, "line\\nbreak"), r.err);
+    std::istringstream in(r.err);
+    for (std::string line; std::getline(in, line);)
+        BOOST_TEST(line.starts_with("asched jobs: "), line);
+    test_store s(db);
+    BOOST_TEST(!s.find("good").has_value());
+    BOOST_TEST(s.find("kept").has_value());
+}
+
 // import of ids that exist: nothing is imported without --replace; with it, they are replaced.
 BOOST_AUTO_TEST_CASE(import_existing_ids)
 {

@@ -431,6 +431,18 @@ BOOST_AUTO_TEST_CASE(a_job_paused_before_start_stays_paused_at_start)
     BOOST_TEST(runs.empty());
 }
 
+// Job ids follow the rule of asched::invalid_job_id at add_job: a newline, too many bytes or bytes that are not
+// UTF-8 are refused, nothing is added and no event says otherwise; printable UTF-8 is fine.
+BOOST_AUTO_TEST_CASE(a_job_id_breaking_the_rule_is_refused_at_add)
+{
+    for (const std::string& id : {std::string("line\nbreak"), std::string(201, 'x'), std::string("bad\xff")})
+        BOOST_CHECK_THROW(sched.add_job([] {}, interval_trigger{10s}, {.id = id}), asched::invalid_job_id);
+    BOOST_TEST(sched.job_count() == 0u);
+    BOOST_TEST(count(event_code::job_added) == 0u);
+    BOOST_CHECK_NO_THROW(sched.add_job([] {}, interval_trigger{10s}, {.id = "rapport-été-✓"}));
+    BOOST_TEST(sched.get_job("rapport-été-✓").has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -------------------------------------------------------------------------------------------------------- querying
