@@ -10,6 +10,7 @@
 #include <asched/sqlite_job_store.hpp>
 #include <asched/triggers.hpp>
 
+#include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <set>
 #include <sqlite3.h>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "common/fault_vfs.hpp"
@@ -249,6 +251,77 @@ BOOST_AUTO_TEST_CASE(after_a_fault_clears_the_file_and_memory_agree_and_nothing_
             }
         }
     }
+}
+
+// `asched jobs import` writes with add_all, all or nothing: a fault from the Nth write or sync on leaves the file as it
+// was (the job already there and no other), and the same import once the fault cleared writes every job.
+BOOST_AUTO_TEST_CASE(an_import_that_meets_a_fault_writes_nothing_and_a_second_one_everything)
+{
+    const auto job = [](const std::string& id) {
+        return asched::job_description{
+            .id = id,
+            .task_name = "record",
+            .trigger = interval_trigger{1h},
+            .next_run_time = asched::test::T0 + 1h,
+        };
+    };
+    std::vector<asched::job_description> batch;
+    for (int i = 0; i < 500; ++i)
+        batch.push_back(job("imported-" + std::to_string(i)));
+    struct fault
+    {
+        fault_vfs::operation io;
+        int nth;
+        int code;
+    };
+    std::vector<fault> faults;
+    for (int nth = 1; nth <= 6; ++nth)
+        faults.push_back({fault_vfs::operation::write, nth, SQLITE_FULL});
+    for (int nth = 1; nth <= 2; ++nth)
+        faults.push_back({fault_vfs::operation::sync, nth, SQLITE_IOERR_FSYNC});
+    int failed_imports = 0;
+    for (const fault& f : faults)
+    {
+        BOOST_TEST_CONTEXT("call " << f.nth << " of " << (f.io == fault_vfs::operation::write ? "xWrite" : "xSync"))
+        {
+            fault_vfs::instance();
+            asched::test::temp_dir folder;
+            boost::asio::io_context ctx;
+            asched::sqlite_job_store store(
+                ctx.get_executor(),
+                {.path = folder.db, .scheduler_lock = false, .change_poll = 0ms, .vfs = fault_vfs::name}
+            );
+            BOOST_REQUIRE(store.add_all({job("existing")}, false) == std::vector<boost::system::error_code>(1));
+            fault_vfs::instance().fail_from(f.io, f.nth, f.code);
+            bool failed = false;
+            try
+            {
+                const auto codes = store.add_all(batch, false);
+                failed = std::any_of(codes.begin(), codes.end(), [](boost::system::error_code ec) { return !!ec; });
+            }
+            catch (const std::system_error&)
+            {
+                failed = true;
+            }
+            const bool faulted = fault_vfs::instance().failures() > 0;
+            fault_vfs::instance().clear();
+            BOOST_TEST(failed == faulted);
+            const auto count_rows = [&] {
+                asched::detail::sqlite_job_file file(folder.db, {.create = false, .scheduler_lock = false});
+                return file.count();
+            };
+            if (failed)
+            {
+                ++failed_imports;
+                BOOST_TEST(count_rows() == 1u);  // as it was: all or nothing
+                BOOST_TEST(store.add_all(batch, false) == std::vector<boost::system::error_code>(batch.size()));
+            }
+            BOOST_TEST(count_rows() == 501u);
+            store.close();
+        }
+    }
+    // A fault set past the transaction's last call of its kind (a second sync) leaves it whole; the others hit it
+    BOOST_TEST(failed_imports >= static_cast<int>(faults.size()) - 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
