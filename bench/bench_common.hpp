@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <sys/resource.h>
@@ -263,6 +264,18 @@ inline double thread_cpu_ns()
     timespec t{};
     ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
+}
+
+// A new directory `<temp dir>/<name>-XXXXXX` (TMPDIR, else /tmp); the benchmark exits with 1 when it cannot make one
+inline std::string new_temp_dir(const char* name)
+{
+    std::string dir = (std::filesystem::temp_directory_path() / (std::string(name) + "-XXXXXX")).string();
+    if (::mkdtemp(dir.data()) == nullptr)
+    {
+        std::perror("mkdtemp");
+        std::exit(1);
+    }
+    return dir;
 }
 
 inline double seconds_between(steady::time_point from, steady::time_point to)

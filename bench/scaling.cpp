@@ -304,13 +304,7 @@ int memory_store(const bench::options& opt)
 int sqlite_store(const bench::options& opt)
 {
     using namespace bench::sqlite;
-    const std::filesystem::path tmp = std::filesystem::temp_directory_path();
-    std::string dir = (tmp / "asched-bench-scaling-XXXXXX").string();
-    if (::mkdtemp(dir.data()) == nullptr)
-    {
-        std::perror("mkdtemp");
-        return 1;
-    }
+    const std::string dir = bench::new_temp_dir("asched-bench-scaling");
     const std::string path = dir + "/jobs.sqlite";
     bench::progress("scaling --sqlite: adding %ld interval jobs to a new SQLite file in %s", opt.n, dir.c_str());
     const add_result a = bench::run_in_child<add_result>([&] { return add_jobs(path, opt.n); });

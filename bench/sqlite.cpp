@@ -72,12 +72,7 @@ int main(int argc, char** argv)
     double failed = 0, bad = 0;
     for (int run = 1; run <= opt.runs; ++run)
     {
-        std::string dir = (tmp / "asched-bench-sqlite-XXXXXX").string();
-        if (::mkdtemp(dir.data()) == nullptr)
-        {
-            std::perror("mkdtemp");
-            return 1;
-        }
+        const std::string dir = bench::new_temp_dir("asched-bench-sqlite");
         const std::string path = dir + "/jobs.sqlite";
         const add_result a = bench::run_in_child<add_result>([&] { return add_jobs(path, opt.n); });
         const start_result s = bench::run_in_child<start_result>([&] { return start_scheduler(path, opt.n); });

@@ -96,12 +96,7 @@ int main(int argc, char** argv)
     std::vector<double> ratios;
     for (int run = 1; run <= opt.runs; ++run)
     {
-        std::string dir = (tmp / "asched-bench-sqlite-fire-XXXXXX").string();
-        if (::mkdtemp(dir.data()) == nullptr)
-        {
-            std::perror("mkdtemp");
-            return 1;
-        }
+        const std::string dir = bench::new_temp_dir("asched-bench-sqlite-fire");
         const std::string url = "sqlite:" + dir + "/jobs.sqlite";
         const fire_result s = bench::run_in_child<fire_result>([&] { return fire_all(url, opt.n); });
         const fire_result m = bench::run_in_child<fire_result>([&] { return fire_all("memory:", opt.n); });

@@ -79,6 +79,15 @@ std::string shown(std::string_view text, std::size_t i, std::size_t length)
     return std::string(text.substr(i, length));
 }
 
+// Whether every byte is printable ASCII: the common case, which needs no escaping
+bool is_printable_ascii(std::string_view text) noexcept
+{
+    for (const char c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+            return false;
+    return true;
+}
+
 }  // namespace
 
 std::string quote_input(std::string_view text, std::size_t limit)
@@ -98,10 +107,7 @@ std::string quote_input(std::string_view text, std::size_t limit)
 
 std::string printable_line(std::string_view line)
 {
-    bool plain = true;
-    for (const char c : line)
-        plain = plain && static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
-    if (plain)
+    if (is_printable_ascii(line))
         return std::string(line);
     return is_valid_utf8(line) && !has_control_character(line) ? std::string(line)
                                                                : quote_input(line, std::string_view::npos);
@@ -138,9 +144,7 @@ std::string one_line_message(std::string message)
 {
     // The common case, plain ASCII without control characters and of a sane length, is kept as it is
     constexpr std::size_t message_limit = 1024;
-    bool plain = message.size() <= message_limit;
-    for (const char c : message)
-        plain = plain && static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    const bool plain = message.size() <= message_limit && is_printable_ascii(message);
     return plain ? message : quote_input(message, message_limit);
 }
 

@@ -1341,22 +1341,10 @@ private:
             }
         }
 
-        run_plan plan;
-        try
-        {
-            plan = plan_runs(
-                r.when,
-                *r.next_run_time,
-                now,
-                run_policy{r.grace, r.coalesce, r.max_instances},
-                r.running
-            );
-        }
-        catch (...)
-        {
-            trigger_failed(r, *r.next_run_time, std::current_exception());
+        std::optional<run_plan> planned = plan_or_pause(r, now);
+        if (!planned)
             return;
-        }
+        run_plan& plan = *planned;
 
         // The job's state first, so that runs below see it as it will be
         r.next_run_time = plan.next_run_time;
@@ -1379,6 +1367,26 @@ private:
         }
         if (!plan.next_run_time && r.indexed)
             retire(r);
+    }
+
+    /// The runs due for `r` at `now` by its misfire rules; none when its trigger throws, which pauses the job.
+    std::optional<run_plan> plan_or_pause(record& r, instant now)
+    {
+        try
+        {
+            return plan_runs(
+                r.when,
+                *r.next_run_time,
+                now,
+                run_policy{r.grace, r.coalesce, r.max_instances},
+                r.running
+            );
+        }
+        catch (...)
+        {
+            trigger_failed(r, *r.next_run_time, std::current_exception());
+            return std::nullopt;
+        }
     }
 
     /// A trigger that throws while the scheduler computes a next fire time (an `and` search that gave up, ...) must
@@ -2770,22 +2778,10 @@ private:
             return;
         }
         const record_ref hold(&r);
-        run_plan plan;
-        try
-        {
-            plan = plan_runs(
-                r.when,
-                *r.next_run_time,
-                now,
-                run_policy{r.grace, r.coalesce, r.max_instances},
-                r.running
-            );
-        }
-        catch (...)
-        {
-            trigger_failed(r, *r.next_run_time, std::current_exception());
+        std::optional<run_plan> planned = plan_or_pause(r, now);
+        if (!planned)
             return;
-        }
+        run_plan& plan = *planned;
         r.next_run_time = plan.next_run_time;
         if (!plan.missed.empty())
             report_missed(r, plan.missed);
